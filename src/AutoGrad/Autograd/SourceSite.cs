@@ -1,0 +1,78 @@
+namespace AutoGrad.Autograd;
+
+/// <summary>
+/// Where an op was recorded: the user's source file and line (from CallerFilePath /
+/// CallerLineNumber), and the library function it was part of (e.g. <c>log_softmax</c>) when it
+/// was recorded inside a composition.
+/// </summary>
+public readonly record struct SourceSite(string? File, int Line, string? Scope)
+{
+    [ThreadStatic] private static string? t_file;
+    [ThreadStatic] private static int t_line;
+    [ThreadStatic] private static string? t_scope;
+
+    /// <summary>True when the site is known.</summary>
+    public bool IsKnown => !string.IsNullOrEmpty(File);
+
+    /// <summary><c>Loss.cs:42</c>, or <c>Loss.cs:42 (in log_softmax)</c>, or <c>unknown</c>.</summary>
+    public override string ToString()
+    {
+        if (!IsKnown) return Scope is null ? "unknown source" : $"unknown source (in {Scope})";
+        string where = $"{Path.GetFileName(File)}:{Line}";
+        return Scope is null ? where : $"{where} (in {Scope})";
+    }
+
+    /// <summary>The full path form, <c>/src/Loss.cs:42</c>.</summary>
+    public string FullLocation => IsKnown ? $"{File}:{Line}" : "unknown source";
+
+    /// <summary>
+    /// The site to record: the outermost composition being run, else the caller of the op itself,
+    /// else (when <see cref="Debugging.CaptureStackTraces"/> is on) the first frame outside the
+    /// library.
+    /// </summary>
+    internal static SourceSite Resolve(string file, int line)
+    {
+        if (t_file is not null || t_scope is not null) return new SourceSite(t_file, t_line, t_scope);
+        if (!string.IsNullOrEmpty(file)) return new SourceSite(file, line, null);
+        return Debugging.CaptureStackTraces ? FromStackTrace() : default;
+    }
+
+    private static SourceSite FromStackTrace()
+    {
+        var frames = new System.Diagnostics.StackTrace(2, true).GetFrames();
+        var lib = typeof(SourceSite).Assembly;
+        foreach (var f in frames)
+        {
+            var m = f.GetMethod();
+            if (m?.DeclaringType?.Assembly == lib) continue;
+            var file = f.GetFileName();
+            if (file is not null) return new SourceSite(file, f.GetFileLineNumber(), null);
+        }
+        return default;
+    }
+
+    /// <summary>
+    /// Enters a library composition (e.g. softmax): ops recorded until the scope is disposed get
+    /// the composition's caller as their site and its name as their scope. Nested scopes keep the
+    /// outermost one, which is the user's call.
+    /// </summary>
+    internal static ScopeGuard Enter(string scope, string file, int line)
+    {
+        if (t_file is not null || t_scope is not null) return default;
+        t_file = string.IsNullOrEmpty(file) ? null : file;
+        t_line = line;
+        t_scope = scope;
+        return new ScopeGuard(true);
+    }
+
+    internal readonly struct ScopeGuard(bool owner) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!owner) return;
+            t_file = null;
+            t_line = 0;
+            t_scope = null;
+        }
+    }
+}

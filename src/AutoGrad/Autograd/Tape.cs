@@ -1,0 +1,202 @@
+namespace AutoGrad.Autograd;
+
+/// <summary>
+/// The tape: every op on tensors that require grad records a <see cref="Node"/> linked to its
+/// inputs, numbered in execution order. <see cref="Backward"/> collects the nodes that lead to a
+/// tensor, walks them in reverse execution order (a loop, never recursion) and accumulates into
+/// <see cref="Tensor.Grad"/> of the leaves. Nothing is global but a sequence counter: each graph
+/// belongs to the tensors that hold it, so threads and async flows never see each other's ops.
+/// The no-grad and enable-grad scopes flow with async/await (they live in an AsyncLocal).
+/// </summary>
+public static class Tape
+{
+    private static readonly AsyncLocal<object?> s_mode = new();
+    private static readonly object s_disabled = new();
+    private static readonly object s_enabled = new();
+    private static int s_activeScopes;
+    [ThreadStatic] private static int t_backwardMode; // 0: follow scopes; 1: off; 2: on (create-graph)
+    [ThreadStatic] private static List<Node>? t_order;
+    [ThreadStatic] private static Stack<Node>? t_stack;
+    private static int s_epoch;
+
+    /// <summary>True when ops on tensors that require grad are recorded (not inside <see cref="NoGrad"/>).</summary>
+    public static bool IsRecording
+    {
+        get
+        {
+            int b = t_backwardMode;
+            if (b != 0) return b == 2;
+            if (Volatile.Read(ref s_activeScopes) == 0) return true;
+            return s_mode.Value != s_disabled;
+        }
+    }
+
+    /// <summary>
+    /// A scope in which nothing is recorded (evaluation, optimizer updates). Dispose it to restore
+    /// the previous mode: <c>using (Tape.NoGrad()) { ... }</c>. Flows across await.
+    /// </summary>
+    public static IDisposable NoGrad() => new ModeScope(s_disabled);
+
+    /// <summary>A scope that turns recording back on inside a <see cref="NoGrad"/> scope.</summary>
+    public static IDisposable EnableGrad() => new ModeScope(s_enabled);
+
+    private sealed class ModeScope : IDisposable
+    {
+        private readonly object? _previous;
+        private bool _disposed;
+
+        public ModeScope(object mode)
+        {
+            _previous = s_mode.Value;
+            Interlocked.Increment(ref s_activeScopes);
+            s_mode.Value = mode;
+        }
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            s_mode.Value = _previous;
+            Interlocked.Decrement(ref s_activeScopes);
+        }
+    }
+
+    /// <summary>
+    /// Backpropagates from <paramref name="root"/>: adds d(root)/d(leaf), contracted with the seed
+    /// gradient, into <see cref="Tensor.Grad"/> of every leaf that requires grad.
+    /// </summary>
+    /// <param name="root">The tensor to differentiate, usually a scalar loss.</param>
+    /// <param name="seed">d(objective)/d(root); defaults to 1 for a one-element root, required otherwise.</param>
+    /// <param name="retainGraph">Keep the saved tensors so the graph can be backpropagated again.</param>
+    /// <param name="createGraph">Record the backward pass itself, so the gradients have a graph (higher-order derivatives). Implies retainGraph.</param>
+    /// <exception cref="AutogradException">The root has no graph, a non-scalar root has no seed, the graph was freed by an earlier backward, or a saved tensor was modified in place.</exception>
+    /// <exception cref="ArgumentException">The seed's shape or dtype differs from the root's.</exception>
+    public static void Backward(Tensor root, Tensor? seed = null, bool retainGraph = false, bool createGraph = false)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        seed = ValidateSeed(root, seed);
+        if (createGraph) retainGraph = true;
+        if (root.GradFn is null)
+        {
+            if (!root.RequiresGrad)
+                throw new AutogradException(
+                    $"backward: the tensor ({Node.Describe(root)}) does not require grad and has no graph; was it computed under NoGrad, or from inputs none of which has RequiresGrad = true?");
+            AccumulateLeaf(root, seed, createGraph);
+            return;
+        }
+
+        var order = CollectNodes(root.GradFn);
+        var leaves = new List<(Tensor Leaf, Tensor Grad)>();
+        int saved = t_backwardMode;
+        t_backwardMode = createGraph ? 2 : 1;
+        try
+        {
+            root.GradFn.PendingGrad = seed;
+            foreach (var node in order)
+            {
+                var g = node.PendingGrad;
+                node.PendingGrad = null;
+                if (g is null) continue;
+                RunNode(node, g, leaves, createGraph);
+            }
+        }
+        finally
+        {
+            t_backwardMode = saved;
+            foreach (var node in order) node.PendingGrad = null;
+        }
+
+        // Leaves are written only after every node succeeded, so a failed backward leaves .Grad untouched.
+        foreach (var (leaf, grad) in leaves) AccumulateLeaf(leaf, grad, createGraph);
+        if (!retainGraph)
+            foreach (var node in order) node.Free();
+    }
+
+    private static Tensor ValidateSeed(Tensor root, Tensor? seed)
+    {
+        if (seed is null)
+        {
+            if (root.Numel != 1)
+                throw new AutogradException(
+                    $"backward: the output has shape {Shapes.Format(root.ShapeArray)} ({root.Numel} elements); backward without a seed gradient needs a one-element output. Reduce it first (e.g. .Sum() or .Mean()) or pass a seed of shape {Shapes.Format(root.ShapeArray)}.");
+            return Tensor.OnesLike(root);
+        }
+        Check.SameDType("backward (seed)", root, seed);
+        Check.SameShape("backward (seed)", root, seed);
+        return seed;
+    }
+
+    private static List<Node> CollectNodes(Node start)
+    {
+        var order = t_order ??= [];
+        var stack = t_stack ??= new Stack<Node>();
+        order.Clear();
+        stack.Clear();
+        int epoch = Interlocked.Increment(ref s_epoch);
+        start.VisitEpoch = epoch;
+        stack.Push(start);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            order.Add(n);
+            foreach (var input in n.InputArray)
+            {
+                var p = input.GradFn;
+                if (p is not null && p.VisitEpoch != epoch)
+                {
+                    p.VisitEpoch = epoch;
+                    stack.Push(p);
+                }
+            }
+        }
+        order.Sort(static (a, b) => b.Sequence.CompareTo(a.Sequence));
+        // A copy, because a custom op's backward may start another backward on this thread.
+        var result = new List<Node>(order);
+        order.Clear();
+        return result;
+    }
+
+    private static void RunNode(Node node, Tensor g, List<(Tensor, Tensor)> leaves, bool createGraph)
+    {
+        if (node.IsFreed)
+            throw new AutogradException(
+                $"backward: the graph through '{node.Name}' (recorded at {node.Site}) was already freed by an earlier Backward(). Pass retainGraph: true to the first Backward if you need to backpropagate through it again.");
+        if (createGraph && !node.IsBackwardDifferentiable)
+            throw new AutogradException(
+                $"backward: '{node.Name}' (recorded at {node.Site}) has a backward rule that is not differentiable, so a higher-order derivative through it cannot be computed (createGraph: true).");
+        node.CheckSavedVersions();
+        var inputs = node.InputArray;
+        var grads = new Tensor?[inputs.Length];
+        node.Backward(g, grads);
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var gi = grads[i];
+            var input = inputs[i];
+            if (gi is null || !input.RequiresGrad) continue;
+            if (gi.DType != input.DType || !Shapes.Equal(gi.ShapeArray, input.ShapeArray))
+                throw new AutogradException(
+                    $"backward of '{node.Name}' (recorded at {node.Site}) returned a gradient {gi.DType.Name()} {Shapes.Format(gi.ShapeArray)} for input {i}, which is {Node.Describe(input)}; a gradient must match its input's shape and dtype");
+            if (input.GradFn is { } producer)
+                producer.PendingGrad = producer.PendingGrad is null ? gi : producer.PendingGrad + gi;
+            else
+                leaves.Add((input, gi));
+        }
+    }
+
+    private static void AccumulateLeaf(Tensor leaf, Tensor g, bool createGraph)
+    {
+        if (createGraph)
+        {
+            leaf.Grad = leaf.Grad is null ? g : leaf.Grad + g;
+            return;
+        }
+        var existing = leaf.Grad;
+        if (existing is null || existing.GradFn is not null)
+        {
+            var copy = existing is null ? g.Detach().Clone() : (existing.Detach() + g.Detach());
+            leaf.Grad = copy;
+            return;
+        }
+        Elementwise.AddInPlace(existing, g);
+    }
+}

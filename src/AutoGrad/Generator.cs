@@ -1,0 +1,110 @@
+namespace AutoGrad;
+
+/// <summary>
+/// A seeded random number generator (xoshiro256**, seeded through SplitMix64). All randomness in
+/// the library (initialization, dropout masks, shuffling) flows from one of these, so a run with
+/// the same seed is reproducible bit for bit on every machine and thread count.
+/// </summary>
+public sealed class Generator
+{
+    private ulong _s0, _s1, _s2, _s3;
+    private double _spareNormal;
+    private bool _hasSpare;
+
+    /// <summary>The seed this generator started from.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>Creates a generator from a seed; equal seeds give equal streams.</summary>
+    public Generator(ulong seed = 0)
+    {
+        Seed = seed;
+        ulong x = seed;
+        _s0 = SplitMix(ref x);
+        _s1 = SplitMix(ref x);
+        _s2 = SplitMix(ref x);
+        _s3 = SplitMix(ref x);
+    }
+
+    private static ulong SplitMix(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>The next 64 random bits.</summary>
+    public ulong NextUInt64()
+    {
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform integer in [0, n), without modulo bias.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">n is not positive.</exception>
+    public int NextInt(int n)
+    {
+        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), n, $"NextInt: n must be > 0, got {n}");
+        ulong bound = (ulong)n;
+        ulong threshold = (0UL - bound) % bound;
+        while (true)
+        {
+            ulong r = NextUInt64();
+            ulong hi = Math.BigMul(r, bound, out ulong lo);
+            if (lo >= threshold) return (int)hi;
+        }
+    }
+
+    /// <summary>A standard normal sample (Marsaglia's polar method).</summary>
+    public double NextNormal()
+    {
+        if (_hasSpare)
+        {
+            _hasSpare = false;
+            return _spareNormal;
+        }
+        double u, v, s;
+        do
+        {
+            u = 2 * NextDouble() - 1;
+            v = 2 * NextDouble() - 1;
+            s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        double m = Math.Sqrt(-2 * Math.Log(s) / s);
+        _spareNormal = v * m;
+        _hasSpare = true;
+        return u * m;
+    }
+
+    /// <summary>Shuffles the span in place (Fisher–Yates).</summary>
+    public void Shuffle<T>(Span<T> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    /// <summary>A random permutation of 0..n-1.</summary>
+    public int[] Permutation(int n)
+    {
+        var p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        Shuffle<int>(p);
+        return p;
+    }
+
+    /// <summary>A new generator whose stream is independent of this one's (seeded from it).</summary>
+    public Generator Fork() => new(NextUInt64());
+}

@@ -1,0 +1,160 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace AutoGrad.Kernels;
+
+/// <summary>
+/// An elementwise kernel y = f(x; p) as an operator struct: <see cref="Run"/> is the fast span
+/// version (usually <see cref="TensorPrimitives"/>), <see cref="Invoke"/> the scalar reference the
+/// tests compare it with. <c>p</c> is the op's scalar parameter where it has one (pow's exponent).
+/// </summary>
+public interface IUnaryKernel
+{
+    /// <summary>y[i] = f(x[i]; p) for every i.</summary>
+    static abstract void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>The scalar definition of f.</summary>
+    static abstract T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>y = -x.</summary>
+public readonly struct NegKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, y);
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => -x;
+}
+
+/// <summary>y = e^x.</summary>
+public readonly struct ExpKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, y);
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
+}
+
+/// <summary>y = ln x.</summary>
+public readonly struct LogKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y);
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
+}
+
+/// <summary>y = √x.</summary>
+public readonly struct SqrtKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x);
+}
+
+/// <summary>y = |x|.</summary>
+public readonly struct AbsKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y);
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => T.Abs(x);
+}
+
+/// <summary>y = sign(x): 1, -1, or x itself for ±0 and NaN.</summary>
+public readonly struct SignKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = Invoke(x[i], p);
+    }
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : x < T.Zero ? -T.One : x;
+}
+
+/// <summary>y = tanh x.</summary>
+public readonly struct TanhKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, y);
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
+}
+
+/// <summary>y = 1/(1+e^{-x}).</summary>
+public readonly struct SigmoidKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+}
+
+/// <summary>y = max(x, 0); NaN stays NaN.</summary>
+public readonly struct ReluKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, y);
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNaN(x) ? x : x > T.Zero ? x : T.Zero;
+}
+
+/// <summary>y = ln(1+e^x), computed stably as max(x,0) + log1p(e^{-|x|}).</summary>
+public readonly struct SoftplusKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = Invoke(x[i], p);
+    }
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (T.IsNaN(x)) return x;
+        T m = x > T.Zero ? x : T.Zero;
+        return m + Log1P(T.Exp(-T.Abs(x)));
+    }
+
+    /// <summary>ln(1+u) accurate for small u (Goldberg's trick; .NET's LogP1 is log(1+u)).</summary>
+    internal static T Log1P<T>(T u) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T w = T.One + u;
+        if (w == T.One) return u;
+        if (T.IsPositiveInfinity(w)) return w;
+        return T.Log(w) * u / (w - T.One);
+    }
+}
+
+/// <summary>y = x^p for a scalar exponent p.</summary>
+public readonly struct PowKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (p == T.CreateTruncating(2)) TensorPrimitives.Multiply(x, x, y);
+        else if (p == T.One) x.CopyTo(y);
+        else TensorPrimitives.Pow(x, p, y);
+    }
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => p == T.CreateTruncating(2) ? x * x : T.Pow(x, p);
+}
+
+/// <summary>y = x + p for a scalar p.</summary>
+public readonly struct AddScalarKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(x, p, y);
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => x + p;
+}
+
+/// <summary>y = x · p for a scalar p.</summary>
+public readonly struct MulScalarKernel : IUnaryKernel
+{
+    /// <inheritdoc/>
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y, T p) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(x, p, y);
+    /// <inheritdoc/>
+    public static T Invoke<T>(T x, T p) where T : unmanaged, IFloatingPointIeee754<T> => x * p;
+}

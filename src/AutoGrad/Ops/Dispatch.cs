@@ -1,0 +1,39 @@
+using AutoGrad.Autograd;
+using AutoGrad.Kernels;
+
+namespace AutoGrad.Ops;
+
+/// <summary>Runs kernels on tensors: allocates the output and picks the float or double instantiation.</summary>
+internal static class Dispatch
+{
+    public static bool ShouldRecord(Tensor a) => a.RequiresGrad && Tape.IsRecording;
+
+    public static bool ShouldRecord(Tensor a, Tensor b) => (a.RequiresGrad || b.RequiresGrad) && Tape.IsRecording;
+
+    public static Tensor Unary<K>(Tensor x, double p = 0) where K : IUnaryKernel
+    {
+        var y = Tensor.EmptyLike(x);
+        if (x.DType == DType.Float32) K.Run(x.SpanF, y.SpanF, (float)p);
+        else K.Run(x.SpanD, y.SpanD, p);
+        return y;
+    }
+
+    public static Tensor Binary<K>(string op, Tensor a, Tensor b) where K : IBinaryKernel
+    {
+        Check.SameDType(op, a, b);
+        var shape = Shapes.Broadcast(op, a.ShapeArray, b.ShapeArray);
+        var y = Tensor.Empty(shape, a.DType);
+        if (a.DType == DType.Float32) Broadcast.Binary<K, float>(a.SpanF, a.ShapeArray, b.SpanF, b.ShapeArray, y.SpanF, shape);
+        else Broadcast.Binary<K, double>(a.SpanD, a.ShapeArray, b.SpanD, b.ShapeArray, y.SpanD, shape);
+        return y;
+    }
+
+    /// <summary>Views a shape as [outer, n, inner] around one axis.</summary>
+    public static (int Outer, int N, int Inner) Split(int[] shape, int axis)
+    {
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= shape[i];
+        for (int i = axis + 1; i < shape.Length; i++) inner *= shape[i];
+        return (outer, shape[axis], inner);
+    }
+}

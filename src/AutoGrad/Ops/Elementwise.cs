@@ -1,0 +1,261 @@
+using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
+using AutoGrad.Kernels;
+using static AutoGrad.Ops.Dispatch;
+
+namespace AutoGrad;
+
+// Unary primitives. Each backward multiplies the incoming gradient by the local derivative with
+// SafeMul, so a structurally zero gradient stays zero even where the derivative is ±∞ or NaN.
+
+/// <summary>y = −x; dy/dx = −1.</summary>
+internal sealed class NegNode : Node
+{
+    public override string Name => "neg";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = -g;
+}
+
+/// <summary>y = eˣ; dy/dx = y.</summary>
+internal sealed class ExpNode : Node
+{
+    public override string Name => "exp";
+    protected override bool SavesInput(int i) => false;
+    protected override bool SavesOutput => true;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Output);
+}
+
+/// <summary>y = ln x; dy/dx = 1/x.</summary>
+internal sealed class LogNode : Node
+{
+    public override string Name => "log";
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Pow(-1));
+}
+
+/// <summary>y = √x; dy/dx = 1/(2y).</summary>
+internal sealed class SqrtNode : Node
+{
+    public override string Name => "sqrt";
+    protected override bool SavesInput(int i) => false;
+    protected override bool SavesOutput => true;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Output.Pow(-1) * 0.5);
+}
+
+/// <summary>y = |x|; dy/dx = sign(x) (0 at the kink, between the one-sided −1 and 1).</summary>
+internal sealed class AbsNode : Node
+{
+    public override string Name => "abs";
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Sign());
+}
+
+/// <summary>y = sign(x); dy/dx = 0 (almost everywhere).</summary>
+internal sealed class SignNode : Node
+{
+    public override string Name => "sign";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.ZerosLike(g);
+}
+
+/// <summary>y = tanh x; dy/dx = 1 − y².</summary>
+internal sealed class TanhNode : Node
+{
+    public override string Name => "tanh";
+    protected override bool SavesInput(int i) => false;
+    protected override bool SavesOutput => true;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(1.0 - Output * Output);
+}
+
+/// <summary>y = 1/(1+e^{−x}); dy/dx = y(1 − y).</summary>
+internal sealed class SigmoidNode : Node
+{
+    public override string Name => "sigmoid";
+    protected override bool SavesInput(int i) => false;
+    protected override bool SavesOutput => true;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Output * (1.0 - Output));
+}
+
+/// <summary>y = max(x, 0); dy/dx = 1 for x &gt; 0, else 0 (0 at the kink).</summary>
+internal sealed class ReluNode : Node
+{
+    public override string Name => "relu";
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Gt(0));
+}
+
+/// <summary>y = ln(1 + eˣ); dy/dx = σ(x).</summary>
+internal sealed class SoftplusNode : Node
+{
+    public override string Name => "softplus";
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Sigmoid());
+}
+
+/// <summary>y = xᵖ for a constant p; dy/dx = p·x^{p−1}.</summary>
+internal sealed class PowNode(double p) : Node
+{
+    public override string Name => "pow";
+    protected internal override void Backward(Tensor g, Tensor?[] grads) =>
+        grads[0] = p == 0 ? Tensor.ZerosLike(g) : g.SafeMul(p == 1 ? Tensor.OnesLike(g) : Inputs[0].Pow(p - 1) * p);
+}
+
+/// <summary>y = x + c for a constant c; dy/dx = 1.</summary>
+internal sealed class AddScalarNode : Node
+{
+    public override string Name => "add";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g;
+}
+
+/// <summary>y = c·x for a constant c; dy/dx = c.</summary>
+internal sealed class MulScalarNode(double c) : Node
+{
+    public override string Name => "mul";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(c);
+}
+
+/// <summary>Cast to another dtype; the gradient is cast back.</summary>
+internal sealed class CastNode : Node
+{
+    public override string Name => "to";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.To(Inputs[0].DType);
+}
+
+/// <summary>Elementwise ops shared by the tape (in-place accumulation of leaf gradients).</summary>
+internal static class Elementwise
+{
+    /// <summary>target += source (same shape and dtype); used for gradient accumulation only.</summary>
+    public static void AddInPlace(Tensor target, Tensor source)
+    {
+        target.Storage.Version++;
+        if (target.DType == DType.Float32) System.Numerics.Tensors.TensorPrimitives.Add(target.SpanF, source.SpanF, target.SpanF);
+        else System.Numerics.Tensors.TensorPrimitives.Add(target.SpanD, source.SpanD, target.SpanD);
+    }
+}
+
+public sealed partial class Tensor
+{
+    private Tensor UnaryOp<K>(Node node, string file, int line, double p = 0) where K : IUnaryKernel
+    {
+        var y = Unary<K>(this, p);
+        if (ShouldRecord(this)) Node.Record(node, y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>y = −x; dy/dx = −1.</summary>
+    public Tensor Neg([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<NegKernel>(this);
+        if (ShouldRecord(this)) Node.Record(new NegNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>y = eˣ; dy/dx = eˣ.</summary>
+    public Tensor Exp([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<ExpKernel>(this);
+        if (ShouldRecord(this)) Node.Record(new ExpNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>y = ln x; dy/dx = 1/x. ln 0 = −∞, ln of a negative number is NaN.</summary>
+    public Tensor Log([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<LogKernel>(this);
+        if (ShouldRecord(this)) Node.Record(new LogNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>y = √x; dy/dx = 1/(2√x).</summary>
+    public Tensor Sqrt([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<SqrtKernel>(this);
+        if (ShouldRecord(this)) Node.Record(new SqrtNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>y = |x|; dy/dx = sign(x), taken as 0 at x = 0.</summary>
+    public Tensor Abs([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<AbsKernel>(this);
+        if (ShouldRecord(this)) Node.Record(new AbsNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>y = sign(x) ∈ {−1, 0, 1}; dy/dx = 0.</summary>
+    public Tensor Sign([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<SignKernel>(this);
+        if (ShouldRecord(this)) Node.Record(new SignNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>y = tanh x; dy/dx = 1 − y².</summary>
+    public Tensor Tanh([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<TanhKernel>(this);
+        if (ShouldRecord(this)) Node.Record(new TanhNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>y = σ(x) = 1/(1+e^{−x}); dy/dx = y(1 − y).</summary>
+    public Tensor Sigmoid([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<SigmoidKernel>(this);
+        if (ShouldRecord(this)) Node.Record(new SigmoidNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>y = max(x, 0); dy/dx = 1 where x &gt; 0, else 0 (0 at x = 0).</summary>
+    public Tensor Relu([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<ReluKernel>(this);
+        if (ShouldRecord(this)) Node.Record(new ReluNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>y = ln(1 + eˣ), computed without overflow; dy/dx = σ(x).</summary>
+    public Tensor Softplus([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<SoftplusKernel>(this);
+        if (ShouldRecord(this)) Node.Record(new SoftplusNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>y = xᵖ for a constant exponent p; dy/dx = p·x^{p−1}. A negative x with non-integer p gives NaN.</summary>
+    /// <exception cref="ArgumentException">p is NaN.</exception>
+    public Tensor Pow(double p, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (double.IsNaN(p)) throw new ArgumentException("pow: exponent p is NaN", nameof(p));
+        return UnaryOp<PowKernel>(new PowNode(p), file, line, p);
+    }
+
+    /// <summary>y = x + c; dy/dx = 1.</summary>
+    public Tensor AddScalar(double c, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        UnaryOp<AddScalarKernel>(new AddScalarNode(), file, line, c);
+
+    /// <summary>y = c·x; dy/dx = c.</summary>
+    public Tensor MulScalar(double c, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        UnaryOp<MulScalarKernel>(new MulScalarNode(c), file, line, c);
+
+    /// <summary>
+    /// This tensor converted to <paramref name="dtype"/> (the same tensor if it already has it).
+    /// Differentiable: the gradient is converted back.
+    /// </summary>
+    public Tensor To(DType dtype, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (dtype == DType) return this;
+        var y = Empty(ShapeArray, dtype);
+        if (dtype == DType.Float64)
+        {
+            var s = SpanF; var d = y.SpanD;
+            for (int i = 0; i < s.Length; i++) d[i] = s[i];
+        }
+        else
+        {
+            var s = SpanD; var d = y.SpanF;
+            for (int i = 0; i < s.Length; i++) d[i] = (float)s[i];
+        }
+        if (ShouldRecord(this)) Node.Record(new CastNode(), y, [this], file, line);
+        return y;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
+using AutoGrad.Kernels;
+using static AutoGrad.Ops.Dispatch;
+
+namespace AutoGrad;
+
+/// <summary>One element picked along an axis per position; the gradient is scattered back (ScatterAdd).</summary>
+internal sealed class GatherNode(int axis, int[] index) : Node
+{
+    public override string Name => "gather";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) =>
+        grads[0] = g.ScatterAdd(axis, index, Inputs[0].ShapeArray[axis]);
+}
+
+/// <summary>Values added into a zero tensor at indexed positions; the gradient gathers them back.</summary>
+internal sealed class ScatterAddNode(int axis, int[] index) : Node
+{
+    public override string Name => "scatter_add";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Gather(axis, index);
+}
+
+/// <summary>Whole slices picked along an axis; the gradient is index-added back.</summary>
+internal sealed class IndexSelectNode(int axis, int[] index) : Node
+{
+    public override string Name => "index_select";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) =>
+        grads[0] = g.IndexAdd(axis, index, Inputs[0].ShapeArray[axis]);
+}
+
+/// <summary>Slices added into a zero tensor at indexed positions; the gradient selects them back.</summary>
+internal sealed class IndexAddNode(int axis, int[] index) : Node
+{
+    public override string Name => "index_add";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.IndexSelect(axis, index);
+}
+
+public sealed partial class Tensor
+{
+    private static int[] CheckIndex(string op, ReadOnlySpan<int> index, int size, int axis)
+    {
+        for (int i = 0; i < index.Length; i++)
+            if ((uint)index[i] >= (uint)size)
+                throw new ArgumentOutOfRangeException(nameof(index), index[i], $"{op}: index {index[i]} at position {i} is out of range for axis {axis} of size {size}");
+        return index.ToArray();
+    }
+
+    /// <summary>
+    /// Picks one element along <paramref name="axis"/> for every position of the other axes:
+    /// y[o, i] = x[o, index[o, i], i], with the axis removed (kept as 1 with
+    /// <paramref name="keepDim"/>). For log-probabilities [N, C] and labels [N],
+    /// <c>logp.Gather(1, labels)</c> is the [N] vector of each row's label entry. The gradient is
+    /// scattered back to the picked positions.
+    /// </summary>
+    /// <exception cref="ShapeException">index.Length is not the number of positions of the other axes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    public Tensor Gather(int axis, ReadOnlySpan<int> index, bool keepDim = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        int a = Shapes.NormalizeAxis("gather", axis, Rank);
+        var (outer, n, inner) = Split(ShapeArray, a);
+        if (index.Length != outer * inner)
+            throw new ShapeException("gather", $"gather: tensor of shape {Shapes.Format(ShapeArray)} along axis {a} needs {outer * inner} indices (one per position of the other axes), got {index.Length}");
+        var idx = CheckIndex("gather", index, n, a);
+        var y = Empty(Shapes.Reduced(ShapeArray, [a], keepDim), DType);
+        if (DType == DType.Float32) Layout.Gather<float>(SpanF, outer, n, inner, idx, y.SpanF);
+        else Layout.Gather<double>(SpanD, outer, n, inner, idx, y.SpanD);
+        if (ShouldRecord(this)) Node.Record(new GatherNode(a, idx), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="Gather"/>: a zero tensor with a new axis of size
+    /// <paramref name="size"/> inserted at <paramref name="axis"/>, where y[o, index[o, i], i] += x[o, i].
+    /// </summary>
+    public Tensor ScatterAdd(int axis, ReadOnlySpan<int> index, int size, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        int a = Shapes.NormalizeAxis("scatter_add", axis, Rank + 1);
+        var shape = new List<int>(ShapeArray);
+        shape.Insert(a, size);
+        var outShape = shape.ToArray();
+        var (outer, n, inner) = Split(outShape, a);
+        if (index.Length != outer * inner)
+            throw new ShapeException("scatter_add", $"scatter_add: {index.Length} indices for a tensor of shape {Shapes.Format(ShapeArray)} ({outer * inner} positions)");
+        var idx = CheckIndex("scatter_add", index, n, a);
+        var y = Empty(outShape, DType);
+        if (DType == DType.Float32) Layout.ScatterAdd<float>(SpanF, outer, n, inner, idx, y.SpanF);
+        else Layout.ScatterAdd<double>(SpanD, outer, n, inner, idx, y.SpanD);
+        if (ShouldRecord(this)) Node.Record(new ScatterAddNode(a, idx), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>
+    /// Whole slices picked along <paramref name="axis"/>: y's axis has index.Length entries, entry k
+    /// being x's slice index[k] (rows of a batch, embedding lookups). Indices may repeat; the
+    /// gradient is added back to every picked slice.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    public Tensor IndexSelect(int axis, ReadOnlySpan<int> index, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        int a = Shapes.NormalizeAxis("index_select", axis, Rank);
+        var (outer, n, inner) = Split(ShapeArray, a);
+        var idx = CheckIndex("index_select", index, n, a);
+        var shape = (int[])ShapeArray.Clone();
+        shape[a] = idx.Length;
+        var y = Empty(shape, DType);
+        if (DType == DType.Float32) Layout.IndexSelect<float>(SpanF, outer, n, inner, idx, y.SpanF);
+        else Layout.IndexSelect<double>(SpanD, outer, n, inner, idx, y.SpanD);
+        if (ShouldRecord(this)) Node.Record(new IndexSelectNode(a, idx), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>The adjoint of <see cref="IndexSelect"/>: a zero tensor whose axis has <paramref name="size"/> entries, slice index[k] receiving += x's slice k.</summary>
+    /// <exception cref="ShapeException">index.Length differs from the axis length.</exception>
+    public Tensor IndexAdd(int axis, ReadOnlySpan<int> index, int size, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        int a = Shapes.NormalizeAxis("index_add", axis, Rank);
+        if (index.Length != ShapeArray[a])
+            throw new ShapeException("index_add", $"index_add: {index.Length} indices for axis {a} of size {ShapeArray[a]} (shape {Shapes.Format(ShapeArray)})");
+        var idx = CheckIndex("index_add", index, size, a);
+        var shape = (int[])ShapeArray.Clone();
+        shape[a] = size;
+        var (outer, _, inner) = Split(shape, a);
+        var y = Empty(shape, DType);
+        if (DType == DType.Float32) Layout.IndexAdd<float>(SpanF, outer, size, inner, idx, y.SpanF);
+        else Layout.IndexAdd<double>(SpanD, outer, size, inner, idx, y.SpanD);
+        if (ShouldRecord(this)) Node.Record(new IndexAddNode(a, idx), y, [this], file, line);
+        return y;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
+using AutoGrad.Kernels;
+using static AutoGrad.Ops.Dispatch;
+
+namespace AutoGrad;
+
+/// <summary>
+/// C = op(A)·op(B) over the last two axes (batched over equal leading axes), where op transposes
+/// when the flag is set. dA and dB are matmuls of g with the other operand, with the flags chosen
+/// so no transpose is ever materialized.
+/// </summary>
+internal sealed class MatmulNode(bool transA, bool transB) : Node
+{
+    public override string Name => "matmul";
+    protected override bool SavesInput(int i) => NeedsGrad(1 - i);
+    protected internal override void Backward(Tensor g, Tensor?[] grads)
+    {
+        Tensor a = Inputs[0], b = Inputs[1];
+        if (NeedsGrad(0))
+            grads[0] = (transA, transB) switch
+            {
+                (false, false) => Tensor.MatmulT(g, b, false, true),
+                (false, true) => Tensor.MatmulT(g, b, false, false),
+                (true, false) => Tensor.MatmulT(b, g, false, true),
+                (true, true) => Tensor.MatmulT(b, g, true, true),
+            };
+        if (NeedsGrad(1))
+            grads[1] = (transA, transB) switch
+            {
+                (false, false) => Tensor.MatmulT(a, g, true, false),
+                (false, true) => Tensor.MatmulT(g, a, true, false),
+                (true, false) => Tensor.MatmulT(a, g, false, false),
+                (true, true) => Tensor.MatmulT(g, a, true, true),
+            };
+    }
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Matrix product. 2-d: [m,k]·[k,n] → [m,n]. Batched: [..., m, k]·[..., k, n] with the
+    /// leading axes broadcast. A 1-d operand is treated as a row (left) or column (right) vector
+    /// and that axis is dropped from the result. dA = g·Bᵀ, dB = Aᵀ·g.
+    /// </summary>
+    /// <exception cref="ShapeException">The inner dimensions differ, or the batch axes do not broadcast.</exception>
+    /// <exception cref="ArgumentException">The dtypes differ.</exception>
+    public static Tensor Matmul(Tensor a, Tensor b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        Check.SameDType("matmul", a, b);
+        if (a.Rank == 0 || b.Rank == 0)
+            throw new ShapeException("matmul", $"matmul: both operands need rank >= 1, got {Shapes.Format(a.ShapeArray)} and {Shapes.Format(b.ShapeArray)}");
+        if (a.Rank == 1 || b.Rank == 1)
+        {
+            using var scope = SourceSite.Enter("matmul", file, line);
+            var a2 = a.Rank == 1 ? a.Unsqueeze(0) : a;
+            var b2 = b.Rank == 1 ? b.Unsqueeze(-1) : b;
+            CheckInner(a, b, a2, b2);
+            var r = Matmul(a2, b2);
+            if (b.Rank == 1) r = r.Squeeze(-1);
+            if (a.Rank == 1) r = r.Squeeze(r.Rank == 1 ? 0 : -2);
+            return r;
+        }
+        CheckInner(a, b, a, b);
+        if (a.Rank == 2 && b.Rank == 2) return MatmulT(a, b, false, false, file, line);
+        var batchA = a.ShapeArray[..^2];
+        var batchB = b.ShapeArray[..^2];
+        int[] batch;
+        try { batch = Shapes.Broadcast("matmul", batchA, batchB); }
+        catch (ShapeException)
+        {
+            throw new ShapeException("matmul", $"matmul: batch dimensions of {Shapes.Format(a.ShapeArray)} and {Shapes.Format(b.ShapeArray)} do not broadcast ({Shapes.Format(batchA)} vs {Shapes.Format(batchB)})");
+        }
+        using var _ = SourceSite.Enter("matmul", file, line);
+        var ea = a.Expand([.. batch, a.ShapeArray[^2], a.ShapeArray[^1]]);
+        var eb = b.Expand([.. batch, b.ShapeArray[^2], b.ShapeArray[^1]]);
+        return MatmulT(ea, eb, false, false);
+    }
+
+    private static void CheckInner(Tensor a, Tensor b, Tensor a2, Tensor b2)
+    {
+        if (a2.ShapeArray[^1] != b2.ShapeArray[^2])
+            throw new ShapeException("matmul",
+                $"matmul: shapes {Shapes.Format(a.ShapeArray)} and {Shapes.Format(b.ShapeArray)} cannot be multiplied: inner dimensions differ ({a2.ShapeArray[^1]} in dimension {a.Rank - 1} of the first vs {b2.ShapeArray[^2]} in dimension {Math.Max(b.Rank - 2, 0)} of the second)");
+    }
+
+    /// <summary>Instance form of <see cref="Matmul(Tensor, Tensor, string, int)"/>.</summary>
+    public Tensor Matmul(Tensor other, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Matmul(this, other, file, line);
+
+    /// <summary>
+    /// op(a)·op(b) over the last two axes with equal leading (batch) axes, where op transposes the
+    /// last two axes when its flag is set. The transposes are never materialized.
+    /// </summary>
+    /// <exception cref="ShapeException">Ranks below 2, batch axes differ, or inner dimensions differ.</exception>
+    public static Tensor MatmulT(Tensor a, Tensor b, bool transA, bool transB, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        Check.SameDType("matmul", a, b);
+        if (a.Rank < 2 || b.Rank < 2 || a.Rank != b.Rank || !Shapes.Equal(a.ShapeArray.AsSpan(0, a.Rank - 2), b.ShapeArray.AsSpan(0, b.Rank - 2)))
+            throw new ShapeException("matmul", $"matmul: operands {Shapes.Format(a.ShapeArray)} and {Shapes.Format(b.ShapeArray)} need rank >= 2 and equal batch dimensions");
+        int ra = a.ShapeArray[^2], ca = a.ShapeArray[^1], rb = b.ShapeArray[^2], cb = b.ShapeArray[^1];
+        int m = transA ? ca : ra, k = transA ? ra : ca;
+        int kb = transB ? cb : rb, n = transB ? rb : cb;
+        if (k != kb)
+            throw new ShapeException("matmul",
+                $"matmul: shapes {Shapes.Format(a.ShapeArray)}{(transA ? "ᵀ" : "")} and {Shapes.Format(b.ShapeArray)}{(transB ? "ᵀ" : "")} cannot be multiplied: inner dimensions {k} and {kb} differ");
+        var shape = (int[])a.ShapeArray.Clone();
+        shape[^2] = m;
+        shape[^1] = n;
+        var y = Empty(shape, a.DType);
+        int batches = Shapes.Numel(a.ShapeArray.AsSpan(0, a.Rank - 2));
+        int sa = ra * ca, sb = rb * cb, sc = m * n;
+        for (int bi = 0; bi < batches; bi++)
+        {
+            if (a.DType == DType.Float32)
+                Gemm.Multiply(transA, transB, m, n, k, a.SpanF.Slice(bi * sa, sa), ca, b.SpanF.Slice(bi * sb, sb), cb, y.SpanF.Slice(bi * sc, sc), n, false);
+            else
+                Gemm.Multiply(transA, transB, m, n, k, a.SpanD.Slice(bi * sa, sa), ca, b.SpanD.Slice(bi * sb, sb), cb, y.SpanD.Slice(bi * sc, sc), n, false);
+        }
+        if (ShouldRecord(a, b)) Node.Record(new MatmulNode(transA, transB), y, [a, b], file, line);
+        return y;
+    }
+}

@@ -1,0 +1,321 @@
+using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
+using AutoGrad.Kernels;
+using static AutoGrad.Ops.Dispatch;
+
+namespace AutoGrad;
+
+/// <summary>Same elements, new shape (shares storage); the gradient is reshaped back.</summary>
+internal sealed class ReshapeNode : Node
+{
+    public override string Name => "reshape";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Reshape(Inputs[0].ShapeArray);
+}
+
+/// <summary>Axes reordered; the gradient is permuted by the inverse permutation.</summary>
+internal sealed class PermuteNode(int[] perm) : Node
+{
+    public override string Name => "permute";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads)
+    {
+        var inverse = new int[perm.Length];
+        for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
+        grads[0] = g.Permute(inverse);
+    }
+}
+
+/// <summary>Broadcast to a larger shape; the gradient is summed back (SumToShape).</summary>
+internal sealed class ExpandNode : Node
+{
+    public override string Name => "expand";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SumToShape(Inputs[0].ShapeArray);
+}
+
+/// <summary>A range [start, start+length) along one axis; the gradient is zero-padded back.</summary>
+internal sealed class SliceNode(int axis, int start) : Node
+{
+    public override string Name => "slice";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads)
+    {
+        int n = Inputs[0].ShapeArray[axis];
+        grads[0] = g.Pad(axis, start, n - start - g.ShapeArray[axis]);
+    }
+}
+
+/// <summary>Zeros added before and after along one axis; the gradient is the matching slice.</summary>
+internal sealed class PadNode(int axis, int before) : Node
+{
+    public override string Name => "pad";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads) =>
+        grads[0] = g.Slice(axis, before, Inputs[0].ShapeArray[axis]);
+}
+
+/// <summary>Tensors joined along one axis; each gradient is its slice of g.</summary>
+internal sealed class ConcatNode(int axis) : Node
+{
+    public override string Name => "concat";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads)
+    {
+        int offset = 0;
+        for (int i = 0; i < Inputs.Count; i++)
+        {
+            int len = Inputs[i].ShapeArray[axis];
+            if (NeedsGrad(i)) grads[i] = g.Slice(axis, offset, len);
+            offset += len;
+        }
+    }
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>A tensor with the same storage and a new shape, without recording (internal plumbing).</summary>
+    internal Tensor ReshapeView(int[] shape) => new(shape, DType, Storage);
+
+    /// <summary>
+    /// The same elements in a new shape (row-major order is kept; storage is shared). One
+    /// dimension may be −1 and is inferred. The gradient is reshaped back.
+    /// </summary>
+    /// <exception cref="ShapeException">The element counts differ, or more than one −1.</exception>
+    public Tensor Reshape(int[] shape, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var s = InferShape(shape);
+        if (Shapes.Equal(s, ShapeArray)) return this;
+        var y = ReshapeView(s);
+        if (ShouldRecord(this)) Node.Record(new ReshapeNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>Reshape with the dimensions as arguments: <c>x.View(2, -1)</c>.</summary>
+    public Tensor View(params int[] shape) => Reshape(shape, "", 0);
+
+    private int[] InferShape(int[] shape)
+    {
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] == -1)
+            {
+                if (infer >= 0) throw new ShapeException("reshape", $"reshape: only one dimension can be -1, got {Shapes.Format(shape)}");
+                infer = i;
+            }
+            else if (shape[i] < 0) throw new ShapeException("reshape", $"reshape: invalid dimension {shape[i]} at axis {i} in {Shapes.Format(shape)}");
+            else known *= shape[i];
+        }
+        var s = (int[])shape.Clone();
+        if (infer >= 0)
+        {
+            if (known == 0 || Numel % known != 0)
+                throw new ShapeException("reshape", $"reshape: cannot reshape {Shapes.Format(ShapeArray)} ({Numel} elements) into {Shapes.Format(shape)}");
+            s[infer] = (int)(Numel / known);
+        }
+        else if (known != Numel)
+            throw new ShapeException("reshape", $"reshape: cannot reshape {Shapes.Format(ShapeArray)} ({Numel} elements) into {Shapes.Format(shape)} ({known} elements)");
+        return s;
+    }
+
+    /// <summary>Flattens to 1-d.</summary>
+    public Tensor Flatten([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reshape([-1], file, line);
+
+    /// <summary>Inserts a dimension of size 1 at <paramref name="axis"/> (−1 = at the end).</summary>
+    public Tensor Unsqueeze(int axis, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        int a = Shapes.NormalizeAxis("unsqueeze", axis, Rank + 1);
+        var s = new List<int>(ShapeArray);
+        s.Insert(a, 1);
+        return Reshape([.. s], file, line);
+    }
+
+    /// <summary>Removes a dimension of size 1.</summary>
+    /// <exception cref="ShapeException">The dimension is not 1.</exception>
+    public Tensor Squeeze(int axis, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        int a = Shapes.NormalizeAxis("squeeze", axis, Rank);
+        if (ShapeArray[a] != 1)
+            throw new ShapeException("squeeze", $"squeeze: axis {axis} has size {ShapeArray[a]}, not 1 (shape {Shapes.Format(ShapeArray)})");
+        var s = new List<int>(ShapeArray);
+        s.RemoveAt(a);
+        return Reshape([.. s], file, line);
+    }
+
+    /// <summary>
+    /// Reorders the axes: output axis i is input axis perm[i]. Copies; the gradient is permuted back.
+    /// </summary>
+    /// <exception cref="ShapeException">perm is not a permutation of 0..rank-1.</exception>
+    public Tensor Permute(int[] perm, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (perm.Length != Rank)
+            throw new ShapeException("permute", $"permute: got {perm.Length} axes [{string.Join(", ", perm)}] for a tensor of shape {Shapes.Format(ShapeArray)}");
+        var p = new int[Rank];
+        var seen = new bool[Rank];
+        for (int i = 0; i < Rank; i++)
+        {
+            p[i] = Shapes.NormalizeAxis("permute", perm[i], Rank);
+            if (seen[p[i]]) throw new ShapeException("permute", $"permute: axis {p[i]} repeated in [{string.Join(", ", perm)}]");
+            seen[p[i]] = true;
+        }
+        bool identity = true;
+        for (int i = 0; i < Rank; i++) identity &= p[i] == i;
+        if (identity) return this;
+        var shape = new int[Rank];
+        for (int i = 0; i < Rank; i++) shape[i] = ShapeArray[p[i]];
+        var y = Empty(shape, DType);
+        if (DType == DType.Float32) Layout.Permute<float>(SpanF, ShapeArray, p, y.SpanF);
+        else Layout.Permute<double>(SpanD, ShapeArray, p, y.SpanD);
+        if (ShouldRecord(this)) Node.Record(new PermuteNode(p), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>Swaps two axes (default: the last two, a matrix transpose).</summary>
+    public Tensor Transpose(int axis0 = -2, int axis1 = -1, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (Rank < 2) throw new ShapeException("transpose", $"transpose: needs rank >= 2, got shape {Shapes.Format(ShapeArray)}");
+        int a = Shapes.NormalizeAxis("transpose", axis0, Rank), b = Shapes.NormalizeAxis("transpose", axis1, Rank);
+        var perm = new int[Rank];
+        for (int i = 0; i < Rank; i++) perm[i] = i;
+        (perm[a], perm[b]) = (perm[b], perm[a]);
+        return Permute(perm, file, line);
+    }
+
+    /// <summary>The matrix transpose of a 2-d tensor.</summary>
+    public Tensor T => Transpose(-2, -1, "", 0);
+
+    /// <summary>
+    /// Broadcasts to <paramref name="shape"/> (NumPy rules), copying. The gradient is summed back
+    /// over the broadcast dimensions.
+    /// </summary>
+    /// <exception cref="ShapeException">This shape does not broadcast to <paramref name="shape"/>.</exception>
+    public Tensor Expand(int[] shape, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (Shapes.Equal(shape, ShapeArray)) return this;
+        if (!Shapes.BroadcastsTo(ShapeArray, shape))
+            throw new ShapeException("expand", $"expand: shape {Shapes.Format(ShapeArray)} cannot be broadcast to {Shapes.Format(shape)}");
+        var s = (int[])shape.Clone();
+        var y = Empty(s, DType);
+        if (DType == DType.Float32) Broadcast.Expand<float>(SpanF, ShapeArray, y.SpanF, s);
+        else Broadcast.Expand<double>(SpanD, ShapeArray, y.SpanD, s);
+        if (ShouldRecord(this)) Node.Record(new ExpandNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>Elements [start, start+length) along <paramref name="axis"/>; the gradient is zero-padded back.</summary>
+    /// <exception cref="ShapeException">The range does not fit in the axis.</exception>
+    public Tensor Slice(int axis, int start, int length, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        int a = Shapes.NormalizeAxis("slice", axis, Rank);
+        int n = ShapeArray[a];
+        if (start < 0 || length < 0 || start + length > n)
+            throw new ShapeException("slice", $"slice: range [{start}, {start + length}) does not fit axis {a} of size {n} (shape {Shapes.Format(ShapeArray)})");
+        if (start == 0 && length == n) return this;
+        var shape = (int[])ShapeArray.Clone();
+        shape[a] = length;
+        var y = Empty(shape, DType);
+        var (outer, _, inner) = Split(ShapeArray, a);
+        if (DType == DType.Float32) Layout.Slice<float>(SpanF, outer, n, inner, start, length, y.SpanF);
+        else Layout.Slice<double>(SpanD, outer, n, inner, start, length, y.SpanD);
+        if (ShouldRecord(this)) Node.Record(new SliceNode(a, start), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>The sub-tensor at <paramref name="index"/> along <paramref name="axis"/>, with that axis removed.</summary>
+    public Tensor Select(int axis, int index, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        int a = Shapes.NormalizeAxis("select", axis, Rank);
+        int i = index < 0 ? index + ShapeArray[a] : index;
+        if (i < 0 || i >= ShapeArray[a])
+            throw new ShapeException("select", $"select: index {index} is out of range for axis {a} of size {ShapeArray[a]}");
+        return Slice(a, i, 1, file, line).Squeeze(a, file, line);
+    }
+
+    /// <summary>Rows <paramref name="range"/> along the first axis: <c>x[1..3]</c>.</summary>
+    [IndexerName("At")]
+    public Tensor this[Range range]
+    {
+        get
+        {
+            if (Rank == 0) throw new ShapeException("slice", "slice: a scalar tensor cannot be sliced");
+            var (start, length) = range.GetOffsetAndLength(ShapeArray[0]);
+            return Slice(0, start, length, "", 0);
+        }
+    }
+
+    /// <summary>Adds <paramref name="before"/> and <paramref name="after"/> zeros along <paramref name="axis"/>; the gradient is the matching slice.</summary>
+    /// <exception cref="ShapeException">A pad width is negative.</exception>
+    public Tensor Pad(int axis, int before, int after, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        int a = Shapes.NormalizeAxis("pad", axis, Rank);
+        if (before < 0 || after < 0)
+            throw new ShapeException("pad", $"pad: widths must be >= 0, got before {before}, after {after}");
+        if (before == 0 && after == 0) return this;
+        int len = ShapeArray[a], n = len + before + after;
+        var shape = (int[])ShapeArray.Clone();
+        shape[a] = n;
+        var y = Empty(shape, DType);
+        var (outer, _, inner) = Split(ShapeArray, a);
+        if (DType == DType.Float32) Layout.Pad<float>(SpanF, outer, n, inner, before, len, y.SpanF);
+        else Layout.Pad<double>(SpanD, outer, n, inner, before, len, y.SpanD);
+        if (ShouldRecord(this)) Node.Record(new PadNode(a, before), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>
+    /// Joins tensors along <paramref name="axis"/>; all other dimensions must match. Each input's
+    /// gradient is its slice of the output gradient.
+    /// </summary>
+    /// <exception cref="ShapeException">No tensors, or ranks or non-axis dimensions differ.</exception>
+    public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (tensors.Count == 0) throw new ShapeException("concat", "concat: needs at least one tensor");
+        var first = tensors[0];
+        int a = Shapes.NormalizeAxis("concat", axis, first.Rank);
+        int total = 0;
+        bool record = false;
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            var t = tensors[i];
+            Check.SameDType("concat", first, t);
+            if (t.Rank != first.Rank)
+                throw new ShapeException("concat", $"concat: tensor {i} has shape {Shapes.Format(t.ShapeArray)}, rank {t.Rank}; tensor 0 has shape {Shapes.Format(first.ShapeArray)}, rank {first.Rank}");
+            for (int d = 0; d < first.Rank; d++)
+                if (d != a && t.ShapeArray[d] != first.ShapeArray[d])
+                    throw new ShapeException("concat", $"concat: tensor {i} has shape {Shapes.Format(t.ShapeArray)} but tensor 0 has {Shapes.Format(first.ShapeArray)}: dimension {d} differs ({t.ShapeArray[d]} vs {first.ShapeArray[d]}); only axis {a} may differ");
+            total += t.ShapeArray[a];
+            record |= t.RequiresGrad;
+        }
+        var shape = (int[])first.ShapeArray.Clone();
+        shape[a] = total;
+        var y = Empty(shape, first.DType);
+        int offset = 0;
+        foreach (var t in tensors)
+        {
+            var (outer, _, inner) = Split(t.ShapeArray, a);
+            int len = t.ShapeArray[a];
+            if (first.DType == DType.Float32) Layout.Pad<float>(t.SpanF, outer, total, inner, offset, len, y.SpanF);
+            else Layout.Pad<double>(t.SpanD, outer, total, inner, offset, len, y.SpanD);
+            offset += len;
+        }
+        if (record && Tape.IsRecording) Node.Record(new ConcatNode(a), y, [.. tensors], file, line);
+        return y;
+    }
+
+    /// <summary>Stacks equally shaped tensors along a new axis.</summary>
+    /// <exception cref="ShapeException">No tensors, or shapes differ.</exception>
+    public static Tensor Stack(IReadOnlyList<Tensor> tensors, int axis = 0, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (tensors.Count == 0) throw new ShapeException("stack", "stack: needs at least one tensor");
+        for (int i = 1; i < tensors.Count; i++)
+            if (!Shapes.Equal(tensors[i].ShapeArray, tensors[0].ShapeArray))
+                throw new ShapeException("stack", $"stack: tensor {i} has shape {Shapes.Format(tensors[i].ShapeArray)} but tensor 0 has {Shapes.Format(tensors[0].ShapeArray)}; all must be equal");
+        using var _ = SourceSite.Enter("stack", file, line);
+        int a = Shapes.NormalizeAxis("stack", axis, tensors[0].Rank + 1);
+        var parts = new Tensor[tensors.Count];
+        for (int i = 0; i < parts.Length; i++) parts[i] = tensors[i].Unsqueeze(a);
+        return Concat(parts, a);
+    }
+}

@@ -1,0 +1,182 @@
+namespace AutoGrad;
+
+public sealed partial class Tensor
+{
+    /// <summary>A float32 tensor of zeros.</summary>
+    public static Tensor Zeros(params int[] shape) => Zeros(DType.Float32, shape);
+
+    /// <summary>A tensor of zeros with the given dtype.</summary>
+    /// <exception cref="ShapeException">A dimension is negative.</exception>
+    public static Tensor Zeros(DType dtype, params int[] shape)
+    {
+        Check.ValidShape("Zeros", shape);
+        return Empty((int[])shape.Clone(), dtype);
+    }
+
+    /// <summary>A float32 tensor of ones.</summary>
+    public static Tensor Ones(params int[] shape) => Full(1.0, DType.Float32, shape);
+
+    /// <summary>A tensor of ones with the given dtype.</summary>
+    public static Tensor Ones(DType dtype, params int[] shape) => Full(1.0, dtype, shape);
+
+    /// <summary>A float32 tensor with every element equal to <paramref name="value"/>.</summary>
+    public static Tensor Full(double value, params int[] shape) => Full(value, DType.Float32, shape);
+
+    /// <summary>A tensor with every element equal to <paramref name="value"/>.</summary>
+    /// <exception cref="ShapeException">A dimension is negative.</exception>
+    public static Tensor Full(double value, DType dtype, params int[] shape)
+    {
+        Check.ValidShape("Full", shape);
+        var t = Empty((int[])shape.Clone(), dtype);
+        if (value != 0)
+        {
+            if (dtype == DType.Float32) t.SpanF.Fill((float)value); else t.SpanD.Fill(value);
+        }
+        return t;
+    }
+
+    /// <summary>A zero tensor with the shape and dtype of <paramref name="like"/>.</summary>
+    public static Tensor ZerosLike(Tensor like) => EmptyLike(like);
+
+    /// <summary>A tensor of ones with the shape and dtype of <paramref name="like"/>.</summary>
+    public static Tensor OnesLike(Tensor like) => Full(1.0, like.DType, like.ShapeArray);
+
+    /// <summary>A 0-d (scalar) tensor.</summary>
+    public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full(value, dtype);
+
+    /// <summary>The values start, start+step, ... below stop (1-d).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">step is zero or not finite.</exception>
+    public static Tensor Arange(double start, double stop, double step = 1, DType dtype = DType.Float32)
+    {
+        if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(stop))
+            throw new ArgumentOutOfRangeException(nameof(step), step, $"Arange: start {start}, stop {stop} and step {step} must be finite with step != 0");
+        int n = Math.Max(0, (int)Math.Ceiling((stop - start) / step));
+        var t = Empty([n], dtype);
+        for (int i = 0; i < n; i++) t.SetFlat(i, start + i * step);
+        return t;
+    }
+
+    /// <summary>0, 1, ..., n-1 (1-d).</summary>
+    public static Tensor Arange(int n, DType dtype = DType.Float32) => Arange(0, n, 1, dtype);
+
+    /// <summary><paramref name="count"/> evenly spaced values from start to stop inclusive.</summary>
+    public static Tensor Linspace(double start, double stop, int count, DType dtype = DType.Float32)
+    {
+        Check.NonNegative("Linspace", nameof(count), count);
+        var t = Empty([count], dtype);
+        for (int i = 0; i < count; i++) t.SetFlat(i, count == 1 ? start : start + (stop - start) * i / (count - 1));
+        return t;
+    }
+
+    /// <summary>The n×n identity matrix.</summary>
+    public static Tensor Eye(int n, DType dtype = DType.Float32)
+    {
+        Check.NonNegative("Eye", nameof(n), n);
+        var t = Empty([n, n], dtype);
+        for (int i = 0; i < n; i++) t.SetFlat(i * n + i, 1);
+        return t;
+    }
+
+    /// <summary>A float32 tensor holding a copy of <paramref name="data"/> in the given shape (default: 1-d).</summary>
+    /// <exception cref="ShapeException">The shape's element count differs from the data length.</exception>
+    public static Tensor FromArray(float[] data, params int[] shape)
+    {
+        var s = ShapeFor("FromArray", data.Length, shape);
+        return new Tensor(s, DType.Float32, new Storage((float[])data.Clone()));
+    }
+
+    /// <summary>A float64 tensor holding a copy of <paramref name="data"/> in the given shape (default: 1-d).</summary>
+    /// <exception cref="ShapeException">The shape's element count differs from the data length.</exception>
+    public static Tensor FromArray(double[] data, params int[] shape)
+    {
+        var s = ShapeFor("FromArray", data.Length, shape);
+        return new Tensor(s, DType.Float64, new Storage((double[])data.Clone()));
+    }
+
+    /// <summary>A float32 matrix from a 2-d array.</summary>
+    public static Tensor FromArray(float[,] data)
+    {
+        int r = data.GetLength(0), c = data.GetLength(1);
+        var t = Empty([r, c], DType.Float32);
+        var s = t.SpanF;
+        for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) s[i * c + j] = data[i, j];
+        return t;
+    }
+
+    /// <summary>A float64 matrix from a 2-d array.</summary>
+    public static Tensor FromArray(double[,] data)
+    {
+        int r = data.GetLength(0), c = data.GetLength(1);
+        var t = Empty([r, c], DType.Float64);
+        var s = t.SpanD;
+        for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) s[i * c + j] = data[i, j];
+        return t;
+    }
+
+    /// <summary>A tensor of the given dtype from values given as doubles (handy in tests and examples).</summary>
+    public static Tensor From(DType dtype, double[] data, params int[] shape)
+    {
+        var s = ShapeFor("From", data.Length, shape);
+        var t = Empty(s, dtype);
+        for (int i = 0; i < data.Length; i++) t.SetFlat(i, data[i]);
+        return t;
+    }
+
+    private static int[] ShapeFor(string op, int length, int[] shape)
+    {
+        if (shape.Length == 0) return [length];
+        Check.ValidShape(op, shape);
+        if (Shapes.Numel(shape) != length)
+            throw new ShapeException(op, $"{op}: shape {Shapes.Format(shape)} holds {Shapes.Numel(shape)} elements but the data has {length}");
+        return (int[])shape.Clone();
+    }
+
+    /// <summary>Standard normal samples (float32).</summary>
+    public static Tensor Randn(Generator generator, params int[] shape) => Normal(generator, 0, 1, DType.Float32, shape);
+
+    /// <summary>Normal samples with the given mean and standard deviation.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">std is negative or not finite.</exception>
+    public static Tensor Normal(Generator generator, double mean, double std, DType dtype, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        Check.InRange("Normal", nameof(std), std, 0, double.MaxValue);
+        Check.ValidShape("Normal", shape);
+        var t = Empty((int[])shape.Clone(), dtype);
+        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, mean + std * generator.NextNormal());
+        return t;
+    }
+
+    /// <summary>Uniform samples in [0, 1) (float32).</summary>
+    public static Tensor Rand(Generator generator, params int[] shape) => Uniform(generator, 0, 1, DType.Float32, shape);
+
+    /// <summary>Uniform samples in [low, high).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">high &lt; low or a bound is not finite.</exception>
+    public static Tensor Uniform(Generator generator, double low, double high, DType dtype, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        if (!(double.IsFinite(low) && double.IsFinite(high) && high >= low))
+            throw new ArgumentOutOfRangeException(nameof(high), high, $"Uniform: need finite low <= high, got low {low}, high {high}");
+        Check.ValidShape("Uniform", shape);
+        var t = Empty((int[])shape.Clone(), dtype);
+        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, low + (high - low) * generator.NextDouble());
+        return t;
+    }
+
+    /// <summary>
+    /// A one-hot matrix [labels.Length, classes]: row i has a 1 at column labels[i]. Not
+    /// differentiable (labels are integers).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, classes).</exception>
+    public static Tensor OneHot(ReadOnlySpan<int> labels, int classes, DType dtype = DType.Float32)
+    {
+        Check.Positive("OneHot", nameof(classes), classes);
+        var t = Empty([labels.Length, classes], dtype);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if ((uint)labels[i] >= (uint)classes)
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"OneHot: label {labels[i]} at position {i} is outside [0, {classes})");
+            t.SetFlat(i * classes + labels[i], 1);
+        }
+        return t;
+    }
+}

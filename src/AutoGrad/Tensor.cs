@@ -1,0 +1,257 @@
+using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
+
+namespace AutoGrad;
+
+/// <summary>
+/// An n-dimensional dense array of float32 or float64 values in row-major order, which records
+/// the ops applied to it on the tape when it (or an input) requires a gradient.
+/// </summary>
+/// <remarks>
+/// Tensors are always contiguous. Reshape and detach share storage; every other op writes a new
+/// tensor. Ops are instance methods (<c>x.Exp()</c>), static methods (<c>Tensor.Matmul(a, b)</c>)
+/// and operators (<c>a * b + 1</c>).
+/// </remarks>
+public sealed partial class Tensor
+{
+    internal readonly int[] ShapeArray;
+    internal readonly Storage Storage;
+    private bool _requiresGrad;
+    private Tensor? _grad;
+
+    /// <summary>Element type.</summary>
+    public DType DType { get; }
+
+    /// <summary>Number of elements (1 for a scalar, 0 when a dimension is 0).</summary>
+    public int Numel { get; }
+
+    /// <summary>The op that produced this tensor, or null for a leaf (created by the user, or computed with nothing to record).</summary>
+    public Node? GradFn { get; internal set; }
+
+    /// <summary>Optional name, used by Explain, DOT export and error messages.</summary>
+    public string? Name { get; set; }
+
+    internal Tensor(int[] shape, DType dtype, Storage storage)
+    {
+        ShapeArray = shape;
+        DType = dtype;
+        Storage = storage;
+        Numel = Shapes.Numel(shape);
+    }
+
+    /// <summary>Allocates a zero-filled tensor; every op's output starts here.</summary>
+    internal static Tensor Empty(int[] shape, DType dtype) => new(shape, dtype, Storage.Allocate(dtype, Shapes.Numel(shape)));
+
+    internal static Tensor EmptyLike(Tensor t) => Empty(t.ShapeArray, t.DType);
+
+    /// <summary>The dimensions, outermost first.</summary>
+    public ReadOnlySpan<int> Shape => ShapeArray;
+
+    /// <summary>Number of dimensions.</summary>
+    public int Rank => ShapeArray.Length;
+
+    /// <summary>Size of one dimension; negative axes count from the end.</summary>
+    /// <exception cref="ShapeException">The axis is out of range.</exception>
+    public int Size(int axis) => ShapeArray[Shapes.NormalizeAxis("size", axis, Rank)];
+
+    /// <summary>
+    /// Whether gradients flow to this tensor. Settable on leaves only; a tensor computed from
+    /// inputs that require grad requires grad itself.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on a non-leaf tensor.</exception>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad || GradFn is not null;
+        set
+        {
+            if (GradFn is not null)
+                throw new InvalidOperationException(
+                    $"RequiresGrad can only be set on a leaf tensor; this one was produced by '{GradFn.Name}'. Use .Detach() to get a leaf.");
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>True when no recorded op produced this tensor.</summary>
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>
+    /// The accumulated gradient of the last <c>Backward</c> calls (null before the first).
+    /// Backward adds into it; <see cref="ZeroGrad"/> clears it.
+    /// </summary>
+    /// <exception cref="ArgumentException">Assigned a tensor of a different shape or dtype.</exception>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set
+        {
+            if (value is not null)
+            {
+                Check.SameDType("Grad", this, value);
+                Check.SameShape("Grad", this, value);
+            }
+            _grad = value;
+        }
+    }
+
+    /// <summary>Sets every element of <see cref="Grad"/> to zero (keeping its buffer), if it exists.</summary>
+    public void ZeroGrad()
+    {
+        if (_grad is null) return;
+        if (_grad.GradFn is not null) { _grad = null; return; }
+        _grad.Storage.Version++;
+        if (DType == DType.Float32) _grad.SpanF.Clear(); else _grad.SpanD.Clear();
+    }
+
+    internal Span<float> SpanF
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Storage.F.AsSpan(0, Numel);
+    }
+
+    internal Span<double> SpanD
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Storage.D.AsSpan(0, Numel);
+    }
+
+    internal int Version => Storage.Version;
+
+    /// <summary>
+    /// The elements as a span of <typeparamref name="T"/> (<see cref="float"/> for Float32,
+    /// <see cref="double"/> for Float64). Writing through it bypasses the tape: do it only on
+    /// tensors that no recorded op has saved.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">T does not match the dtype.</exception>
+    public Span<T> AsSpan<T>() where T : unmanaged
+    {
+        if (typeof(T) == typeof(float) && DType == DType.Float32) return System.Runtime.InteropServices.MemoryMarshal.Cast<float, T>(SpanF);
+        if (typeof(T) == typeof(double) && DType == DType.Float64) return System.Runtime.InteropServices.MemoryMarshal.Cast<double, T>(SpanD);
+        throw new InvalidOperationException($"AsSpan<{typeof(T).Name}>: the tensor's dtype is {DType.Name()}");
+    }
+
+    /// <summary>A copy of the elements as float32, converting if needed.</summary>
+    public float[] ToFloatArray()
+    {
+        if (DType == DType.Float32) return SpanF.ToArray();
+        var r = new float[Numel];
+        var d = SpanD;
+        for (int i = 0; i < r.Length; i++) r[i] = (float)d[i];
+        return r;
+    }
+
+    /// <summary>A copy of the elements as float64, converting if needed.</summary>
+    public double[] ToDoubleArray()
+    {
+        if (DType == DType.Float64) return SpanD.ToArray();
+        var r = new double[Numel];
+        var f = SpanF;
+        for (int i = 0; i < r.Length; i++) r[i] = f[i];
+        return r;
+    }
+
+    /// <summary>The single element of a one-element tensor.</summary>
+    /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element.</exception>
+    public double Item()
+    {
+        if (Numel != 1)
+            throw new InvalidOperationException($"Item: only a one-element tensor converts to a number; this one has shape {Shapes.Format(ShapeArray)} ({Numel} elements)");
+        return GetFlat(0);
+    }
+
+    internal double GetFlat(int i) => DType == DType.Float32 ? Storage.F![i] : Storage.D![i];
+
+    internal void SetFlat(int i, double v)
+    {
+        if (DType == DType.Float32) Storage.F![i] = (float)v; else Storage.D![i] = v;
+    }
+
+    /// <summary>Reads or writes one element. Writing is an in-place change: see <see cref="CopyFrom"/>.</summary>
+    /// <exception cref="IndexOutOfRangeException">Wrong number of indices or an index out of range.</exception>
+    [IndexerName("At")]
+    public double this[params int[] index]
+    {
+        get => GetFlat(FlatIndex(index));
+        set
+        {
+            int i = FlatIndex(index);
+            BeginInPlace("indexer set");
+            SetFlat(i, value);
+        }
+    }
+
+    internal int FlatIndex(ReadOnlySpan<int> index)
+    {
+        if (index.Length != Rank)
+            throw new IndexOutOfRangeException($"index: got {index.Length} indices for a tensor of shape {Shapes.Format(ShapeArray)} (rank {Rank})");
+        int flat = 0;
+        for (int d = 0; d < Rank; d++)
+        {
+            int ix = index[d] < 0 ? index[d] + ShapeArray[d] : index[d];
+            if (ix < 0 || ix >= ShapeArray[d])
+                throw new IndexOutOfRangeException($"index: index {index[d]} is out of range for axis {d} of size {ShapeArray[d]} (shape {Shapes.Format(ShapeArray)})");
+            flat = flat * ShapeArray[d] + ix;
+        }
+        return flat;
+    }
+
+    /// <summary>
+    /// Guards an in-place write: refused on a tensor the tape depends on (a non-leaf, or a leaf that
+    /// requires grad while recording), and counted so saved copies are known to be stale.
+    /// </summary>
+    internal void BeginInPlace(string op)
+    {
+        if (Tape.IsRecording && RequiresGrad)
+            throw new InvalidOperationException(
+                $"{op}: in-place change of a tensor that requires grad while the tape is recording would corrupt its gradients; " +
+                "wrap the change in 'using (Tape.NoGrad()) { ... }' or change a .Detach()ed copy");
+        Storage.Version++;
+    }
+
+    /// <summary>Copies the values of <paramref name="source"/> (same shape and dtype) into this tensor, in place.</summary>
+    /// <exception cref="ArgumentException">Shapes or dtypes differ.</exception>
+    /// <exception cref="InvalidOperationException">This tensor requires grad and the tape is recording.</exception>
+    public void CopyFrom(Tensor source)
+    {
+        Check.SameDType("CopyFrom", this, source);
+        Check.SameShape("CopyFrom", this, source);
+        BeginInPlace("CopyFrom");
+        if (DType == DType.Float32) source.SpanF.CopyTo(SpanF); else source.SpanD.CopyTo(SpanD);
+    }
+
+    /// <summary>Sets every element to <paramref name="value"/>, in place.</summary>
+    /// <exception cref="InvalidOperationException">This tensor requires grad and the tape is recording.</exception>
+    public void Fill(double value)
+    {
+        BeginInPlace("Fill");
+        if (DType == DType.Float32) SpanF.Fill((float)value); else SpanD.Fill(value);
+    }
+
+    /// <summary>
+    /// A leaf sharing this tensor's storage, with no history and no gradient requirement: what the
+    /// tape sees as a constant.
+    /// </summary>
+    public Tensor Detach() => new(ShapeArray, DType, Storage) { Name = Name };
+
+    /// <summary>A leaf copy with its own storage (no history).</summary>
+    public Tensor Clone()
+    {
+        var t = EmptyLike(this);
+        if (DType == DType.Float32) SpanF.CopyTo(t.SpanF); else SpanD.CopyTo(t.SpanD);
+        t.Name = Name;
+        return t;
+    }
+
+    /// <summary>Marks this leaf as requiring grad and returns it (fluent form of <see cref="RequiresGrad"/>).</summary>
+    public Tensor RequireGrad()
+    {
+        RequiresGrad = true;
+        return this;
+    }
+
+    /// <summary>Backpropagates from this tensor: see <see cref="Tape.Backward"/>.</summary>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false) =>
+        Tape.Backward(this, gradient, retainGraph, createGraph);
+
+    /// <inheritdoc/>
+    public override string ToString() => TensorFormatter.Format(this);
+}
