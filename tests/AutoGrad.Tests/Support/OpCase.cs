@@ -1,0 +1,57 @@
+namespace AutoGrad.Tests.Support;
+
+/// <summary>Where an op's input values are drawn from.</summary>
+public enum Domain
+{
+    /// <summary>Uniform in [-2, 2].</summary>
+    Any,
+    /// <summary>Uniform in [0.25, 3] (log, sqrt, fractional powers).</summary>
+    Positive,
+    /// <summary>±[0.4, 2] (divisors, negative powers).</summary>
+    NonZero,
+}
+
+/// <summary>A drawn case as an op row sees it: the input shapes and a generator for its own choices (axes, indices).</summary>
+public sealed record CaseInfo(int[][] Shapes, Generator Random)
+{
+    public int[] Shape => Shapes[0];
+    public int Rank => Shapes[0].Length;
+
+    /// <summary>A random subset of axes of input 0 (null = all, sometimes).</summary>
+    public int[]? RandomAxes()
+    {
+        if (Rank == 0 || Random.NextInt(4) == 0) return null;
+        var axes = new List<int>();
+        for (int d = 0; d < Rank; d++) if (Random.NextInt(2) == 0) axes.Add(Random.NextInt(2) == 0 ? d : d - Rank);
+        if (axes.Count == 0) axes.Add(Random.NextInt(Rank));
+        return [.. axes];
+    }
+
+    public int RandomAxis() => Rank == 0 ? 0 : Random.NextInt(Rank);
+}
+
+/// <summary>
+/// One row of the op table: how to draw the inputs' shapes from a list of dimension sizes and
+/// flags, where their values come from, and the function of them to gradcheck.
+/// </summary>
+/// <param name="Name">The op (and variant) under test.</param>
+/// <param name="Dims">How many dimension sizes the shape rule takes (min..max; for plain ops this is the rank).</param>
+/// <param name="Shapes">Input shapes from the drawn dimension sizes and flag bits.</param>
+/// <param name="Make">Builds the function to check once per case (so its random choices stay fixed across evaluations).</param>
+/// <param name="Domains">Value domain of each input (the last one repeats).</param>
+/// <param name="Checked">Which inputs are differentiated (default: all).</param>
+public sealed record OpCase(
+    string Name,
+    (int Min, int Max) Dims,
+    Func<int[], int, int[][]> Shapes,
+    Func<CaseInfo, Func<Tensor[], Tensor>> Make,
+    Domain[] Domains,
+    bool[]? Checked = null,
+    double? Atol = null,
+    double? Rtol = null,
+    double? Eps = null)
+{
+    public Domain DomainOf(int input) => Domains[Math.Min(input, Domains.Length - 1)];
+
+    public override string ToString() => Name;
+}

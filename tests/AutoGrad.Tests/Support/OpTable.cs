@@ -1,0 +1,129 @@
+using static AutoGrad.Tests.Support.Domain;
+using static AutoGrad.Tests.Support.ShapeRules;
+
+namespace AutoGrad.Tests.Support;
+
+/// <summary>
+/// The one table of ops whose gradients the property test checks against float64 finite
+/// differences. Adding an op (or a loss, or a layer) is adding a row.
+/// </summary>
+public static class OpTable
+{
+    private static OpCase Unary(string name, Func<Tensor, Tensor> f, Domain domain = Any, int minRank = 0) =>
+        new(name, (minRank, 3), Same(1), _ => xs => f(xs[0]), [domain]);
+
+    private static OpCase Binary(string name, Func<Tensor, Tensor, Tensor> f, Domain a = Any, Domain b = Any) =>
+        new(name, (0, 3), Broadcast(2), _ => xs => f(xs[0], xs[1]), [a, b]);
+
+    public static readonly OpCase[] Rows =
+    [
+        // Elementwise unary
+        Unary("neg", x => x.Neg()),
+        Unary("exp", x => x.Exp()),
+        Unary("log", x => x.Log(), Positive),
+        Unary("sqrt", x => x.Sqrt(), Positive),
+        Unary("abs", x => x.Abs()),
+        Unary("sign", x => x.Sign()),
+        Unary("tanh", x => x.Tanh()),
+        Unary("sigmoid", x => x.Sigmoid()),
+        Unary("relu", x => x.Relu()),
+        Unary("softplus", x => x.Softplus()),
+        Unary("log_sigmoid", x => x.LogSigmoid()),
+        Unary("pow 2", x => x.Pow(2)),
+        Unary("pow 3", x => x.Pow(3)),
+        Unary("pow 0.5", x => x.Pow(0.5), Positive),
+        Unary("pow -1", x => x.Pow(-1), NonZero),
+        Unary("pow -2.5", x => x.Pow(-2.5), Positive),
+        Unary("add scalar", x => x + 1.5),
+        Unary("scalar sub", x => 2.0 - x),
+        Unary("mul scalar", x => x * -3.0),
+        Unary("div scalar", x => x / 4.0),
+        Unary("scalar div", x => 2.0 / x, NonZero),
+        Unary("square", x => x.Square()),
+        Unary("clamp", x => x.Clamp(-0.5, 0.7)),
+        Unary("to float32 and back", x => x.To(DType.Float32).To(DType.Float64)) with { Eps = 1e-3 },
+
+        // Elementwise binary with broadcasting
+        Binary("add", (a, b) => a + b),
+        Binary("sub", (a, b) => a - b),
+        Binary("mul", (a, b) => a * b),
+        Binary("div", (a, b) => a / b, Any, NonZero),
+        Binary("safe_mul", (a, b) => Tensor.SafeMul(a, b)),
+        Binary("pow tensor", (a, b) => Tensor.Pow(a, b), Positive, Any),
+        Binary("maximum", (a, b) => Tensor.Maximum(a, b)),
+        Binary("minimum", (a, b) => Tensor.Minimum(a, b)),
+        new("where", (0, 3), Broadcast(3), _ => xs => Tensor.Where(xs[0].Gt(0), xs[1], xs[2]), [Any], Checked: [false, true, true]),
+        new("where safe log", (0, 3), Same(1), _ => xs => Tensor.Where(xs[0].Gt(0), xs[0].Log(), 0.0), [Any]),
+
+        // Reductions
+        new("sum", (0, 3), Same(1), c => { var ax = c.RandomAxes(); bool k = c.Random.NextInt(2) == 0; return xs => xs[0].Sum(ax, k); }, [Any]),
+        new("mean", (0, 3), Same(1), c => { var ax = c.RandomAxes(); bool k = c.Random.NextInt(2) == 0; return xs => xs[0].Mean(ax, k); }, [Any]),
+        new("max", (0, 3), Same(1), c => { var ax = c.RandomAxes(); bool k = c.Random.NextInt(2) == 0; return xs => xs[0].Max(ax, k); }, [Any]),
+        new("min", (0, 3), Same(1), c => { var ax = c.RandomAxes(); return xs => xs[0].Min(ax); }, [Any]),
+        new("logsumexp", (0, 3), Same(1), c => { var ax = c.RandomAxes(); bool k = c.Random.NextInt(2) == 0; return xs => xs[0].LogSumExp(ax, k); }, [Any]),
+        new("var", (1, 3), Same(1), c => { var ax = c.RandomAxes(); return xs => xs[0].Var(ax); }, [Any]),
+        new("sum_to_shape", (0, 3), Broadcast(2), _ => xs => xs[1].Expand(Shapes.Broadcast("t", xs[0].Shape, xs[1].Shape)).SumToShape(xs[0].Shape) * xs[0], [Any]),
+
+        // Matrix products
+        new("matmul 2d", (3, 3), Matmul(), _ => xs => Tensor.Matmul(xs[0], xs[1]), [Any]),
+        new("matmul batched", (4, 5), Matmul(), _ => xs => Tensor.Matmul(xs[0], xs[1]), [Any]),
+        new("matmul broadcast batch", (4, 5), MatmulBroadcast, _ => xs => Tensor.Matmul(xs[0], xs[1]), [Any]),
+        new("matmul vector", (2, 2), MatVec, _ => xs => Tensor.Matmul(xs[0], xs[1]), [Any]),
+        new("matmul aᵀb", (3, 4), Matmul(transA: true), _ => xs => Tensor.MatmulT(xs[0], xs[1], true, false), [Any]),
+        new("matmul abᵀ", (3, 4), Matmul(transB: true), _ => xs => Tensor.MatmulT(xs[0], xs[1], false, true), [Any]),
+        new("matmul aᵀbᵀ", (3, 4), Matmul(transA: true, transB: true), _ => xs => Tensor.MatmulT(xs[0], xs[1], true, true), [Any]),
+
+        // Shape ops
+        new("reshape", (0, 3), Same(1), c => { var s = c.Shape; return xs => xs[0].Reshape([-1]).Reshape(s.Reverse().ToArray()) * xs[0].Reshape(s.Reverse().ToArray()); }, [Any]),
+        new("permute", (1, 3), Same(1), c => { var p = c.Random.Permutation(c.Rank); return xs => xs[0].Permute(p); }, [Any]),
+        new("transpose", (2, 3), Same(1), _ => xs => xs[0].Transpose(), [Any]),
+        new("expand", (0, 3), Broadcast(2), _ => xs => xs[1].Expand(Shapes.Broadcast("t", xs[0].Shape, xs[1].Shape)), [Any], Checked: [false, true]),
+        new("slice", (1, 3), Same(1), c =>
+        {
+            int ax = c.RandomAxis(), n = c.Shape[ax], start = c.Random.NextInt(n), len = 1 + c.Random.NextInt(n - start);
+            return xs => xs[0].Slice(ax, start, len);
+        }, [Any]),
+        new("select", (1, 3), Same(1), c => { int ax = c.RandomAxis(), i = c.Random.NextInt(c.Shape[ax]); return xs => xs[0].Select(ax, i); }, [Any]),
+        new("pad", (1, 3), Same(1), c => { int ax = c.RandomAxis(), b = c.Random.NextInt(3), a = c.Random.NextInt(3); return xs => xs[0].Pad(ax, b, a) * 1.5; }, [Any]),
+        new("concat axis 0", (1, 3), ConcatCompatible(3), _ => xs => Tensor.Concat(xs, 0), [Any]),
+        new("concat last axis", (1, 3), ConcatCompatible(2, last: true), _ => xs => Tensor.Concat(xs, -1), [Any]),
+        new("stack", (0, 3), Same(3), c => { int ax = c.Random.NextInt(c.Rank + 1); return xs => Tensor.Stack(xs, ax); }, [Any]),
+        new("unsqueeze squeeze", (0, 3), Same(1), c => { int ax = c.Random.NextInt(c.Rank + 1); return xs => xs[0].Unsqueeze(ax).Exp().Squeeze(ax); }, [Any]),
+
+        // Indexing
+        new("gather", (1, 3), Same(1), c =>
+        {
+            int ax = c.RandomAxis();
+            int positions = Shapes.Numel(c.Shape) / c.Shape[ax];
+            var idx = Enumerable.Range(0, positions).Select(_ => c.Random.NextInt(c.Shape[ax])).ToArray();
+            return xs => xs[0].Gather(ax, idx);
+        }, [Any]),
+        new("scatter_add", (0, 3), Same(1), c =>
+        {
+            int ax = c.Random.NextInt(c.Rank + 1), size = 1 + c.Random.NextInt(3);
+            var idx = Enumerable.Range(0, Shapes.Numel(c.Shape)).Select(_ => c.Random.NextInt(size)).ToArray();
+            return xs => xs[0].ScatterAdd(ax, idx, size) * 2.0;
+        }, [Any]),
+        new("index_select", (1, 3), Same(1), c =>
+        {
+            int ax = c.RandomAxis();
+            var idx = Enumerable.Range(0, 1 + c.Random.NextInt(4)).Select(_ => c.Random.NextInt(c.Shape[ax])).ToArray();
+            return xs => xs[0].IndexSelect(ax, idx);
+        }, [Any]),
+        new("index_add", (1, 3), Same(1), c =>
+        {
+            int ax = c.RandomAxis(), size = 1 + c.Random.NextInt(3);
+            var idx = Enumerable.Range(0, c.Shape[ax]).Select(_ => c.Random.NextInt(size)).ToArray();
+            return xs => xs[0].IndexAdd(ax, idx, size);
+        }, [Any]),
+
+        // Softmax family
+        new("softmax", (1, 3), Same(1), c => { int ax = c.RandomAxis(); return xs => xs[0].Softmax(ax); }, [Any]),
+        new("log_softmax", (1, 3), Same(1), c => { int ax = c.RandomAxis(); return xs => xs[0].LogSoftmax(ax); }, [Any]),
+    ];
+
+    /// <summary>The row names, for xUnit's MemberData.</summary>
+    public static IEnumerable<object[]> Names => Rows.Select(r => new object[] { r.Name });
+
+    public static OpCase Get(string name) => Rows.Single(r => r.Name == name);
+}
