@@ -51,6 +51,12 @@ public abstract class Node
     /// </summary>
     protected internal abstract void Backward(Tensor grad, Tensor?[] grads);
 
+    /// <summary>
+    /// Runs the op's forward again on new inputs (same parameters: axes, exponent, indices). The
+    /// local gradient check replays each recorded node with it, in float64.
+    /// </summary>
+    protected internal abstract Tensor Forward(Tensor[] x);
+
     /// <summary>Drops references to saved tensors (called when the graph is freed).</summary>
     protected virtual void ReleaseSaved() { }
 

@@ -12,6 +12,7 @@ namespace AutoGrad;
 internal sealed class AddNode : Node
 {
     public override string Name => "add";
+    protected internal override Tensor Forward(Tensor[] x) => Tensor.Add(x[0], x[1]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
@@ -24,6 +25,7 @@ internal sealed class AddNode : Node
 internal sealed class SubNode : Node
 {
     public override string Name => "sub";
+    protected internal override Tensor Forward(Tensor[] x) => Tensor.Sub(x[0], x[1]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
@@ -36,6 +38,7 @@ internal sealed class SubNode : Node
 internal sealed class MulNode : Node
 {
     public override string Name => "mul";
+    protected internal override Tensor Forward(Tensor[] x) => Tensor.Mul(x[0], x[1]);
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
@@ -48,6 +51,7 @@ internal sealed class MulNode : Node
 internal sealed class DivNode : Node
 {
     public override string Name => "div";
+    protected internal override Tensor Forward(Tensor[] x) => Tensor.Div(x[0], x[1]);
     protected override bool SavesInput(int i) => i == 1 || NeedsGrad(1);
     protected override bool SavesOutput => true;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
@@ -62,6 +66,7 @@ internal sealed class DivNode : Node
 internal sealed class SafeMulNode : Node
 {
     public override string Name => "safe_mul";
+    protected internal override Tensor Forward(Tensor[] x) => Tensor.SafeMul(x[0], x[1]);
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

@@ -12,6 +12,7 @@ namespace AutoGrad;
 internal sealed class NegNode : Node
 {
     public override string Name => "neg";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Neg();
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = -g;
 }
@@ -20,6 +21,7 @@ internal sealed class NegNode : Node
 internal sealed class ExpNode : Node
 {
     public override string Name => "exp";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Exp();
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Output);
@@ -29,6 +31,7 @@ internal sealed class ExpNode : Node
 internal sealed class LogNode : Node
 {
     public override string Name => "log";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Log();
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Pow(-1));
 }
 
@@ -36,6 +39,7 @@ internal sealed class LogNode : Node
 internal sealed class SqrtNode : Node
 {
     public override string Name => "sqrt";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Sqrt();
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Output.Pow(-1) * 0.5);
@@ -45,6 +49,7 @@ internal sealed class SqrtNode : Node
 internal sealed class AbsNode : Node
 {
     public override string Name => "abs";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Abs();
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Sign());
 }
 
@@ -52,6 +57,7 @@ internal sealed class AbsNode : Node
 internal sealed class SignNode : Node
 {
     public override string Name => "sign";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Sign();
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.ZerosLike(g);
 }
@@ -60,6 +66,7 @@ internal sealed class SignNode : Node
 internal sealed class TanhNode : Node
 {
     public override string Name => "tanh";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Tanh();
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(1.0 - Output * Output);
@@ -69,6 +76,7 @@ internal sealed class TanhNode : Node
 internal sealed class SigmoidNode : Node
 {
     public override string Name => "sigmoid";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Sigmoid();
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Output * (1.0 - Output));
@@ -78,6 +86,7 @@ internal sealed class SigmoidNode : Node
 internal sealed class ReluNode : Node
 {
     public override string Name => "relu";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Relu();
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Gt(0));
 }
 
@@ -85,6 +94,7 @@ internal sealed class ReluNode : Node
 internal sealed class SoftplusNode : Node
 {
     public override string Name => "softplus";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Softplus();
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Sigmoid());
 }
 
@@ -92,14 +102,16 @@ internal sealed class SoftplusNode : Node
 internal sealed class PowNode(double p) : Node
 {
     public override string Name => "pow";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Pow(p);
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = p == 0 ? Tensor.ZerosLike(g) : g.SafeMul(p == 1 ? Tensor.OnesLike(g) : Inputs[0].Pow(p - 1) * p);
 }
 
 /// <summary>y = x + c for a constant c; dy/dx = 1.</summary>
-internal sealed class AddScalarNode : Node
+internal sealed class AddScalarNode(double c) : Node
 {
     public override string Name => "add";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].AddScalar(c);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g;
 }
@@ -108,14 +120,16 @@ internal sealed class AddScalarNode : Node
 internal sealed class MulScalarNode(double c) : Node
 {
     public override string Name => "mul";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].MulScalar(c);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(c);
 }
 
 /// <summary>Cast to another dtype; the gradient is cast back.</summary>
-internal sealed class CastNode : Node
+internal sealed class CastNode(DType sourceType) : Node
 {
     public override string Name => "to";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].DType == sourceType ? x[0].To(OutputDType) : x[0].Reshape(OutputShape);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.To(Inputs[0].DType);
 }
@@ -231,7 +245,7 @@ public sealed partial class Tensor
 
     /// <summary>y = x + c; dy/dx = 1.</summary>
     public Tensor AddScalar(double c, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        UnaryOp<AddScalarKernel>(new AddScalarNode(), file, line, c);
+        UnaryOp<AddScalarKernel>(new AddScalarNode(c), file, line, c);
 
     /// <summary>y = c·x; dy/dx = c.</summary>
     public Tensor MulScalar(double c, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
@@ -255,7 +269,7 @@ public sealed partial class Tensor
             var s = SpanD; var d = y.SpanF;
             for (int i = 0; i < s.Length; i++) d[i] = (float)s[i];
         }
-        if (ShouldRecord(this)) Node.Record(new CastNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new CastNode(DType), y, [this], file, line);
         return y;
     }
 }

@@ -6,9 +6,10 @@ using static AutoGrad.Ops.Dispatch;
 namespace AutoGrad;
 
 /// <summary>One element picked along an axis per position; the gradient is scattered back (ScatterAdd).</summary>
-internal sealed class GatherNode(int axis, int[] index) : Node
+internal sealed class GatherNode(int axis, int[] index, bool keepDim) : Node
 {
     public override string Name => "gather";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Gather(axis, index, keepDim);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = g.ScatterAdd(axis, index, Inputs[0].ShapeArray[axis]);
@@ -18,6 +19,7 @@ internal sealed class GatherNode(int axis, int[] index) : Node
 internal sealed class ScatterAddNode(int axis, int[] index) : Node
 {
     public override string Name => "scatter_add";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].ScatterAdd(axis, index, OutputShape[axis]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Gather(axis, index);
 }
@@ -26,6 +28,7 @@ internal sealed class ScatterAddNode(int axis, int[] index) : Node
 internal sealed class IndexSelectNode(int axis, int[] index) : Node
 {
     public override string Name => "index_select";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].IndexSelect(axis, index);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = g.IndexAdd(axis, index, Inputs[0].ShapeArray[axis]);
@@ -35,6 +38,7 @@ internal sealed class IndexSelectNode(int axis, int[] index) : Node
 internal sealed class IndexAddNode(int axis, int[] index) : Node
 {
     public override string Name => "index_add";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].IndexAdd(axis, index, OutputShape[axis]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.IndexSelect(axis, index);
 }
@@ -68,7 +72,7 @@ public sealed partial class Tensor
         var y = Empty(Shapes.Reduced(ShapeArray, [a], keepDim), DType);
         if (DType == DType.Float32) Layout.Gather<float>(SpanF, outer, n, inner, idx, y.SpanF);
         else Layout.Gather<double>(SpanD, outer, n, inner, idx, y.SpanD);
-        if (ShouldRecord(this)) Node.Record(new GatherNode(a, idx), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new GatherNode(a, idx, keepDim), y, [this], file, line);
         return y;
     }
 

@@ -6,9 +6,10 @@ using static AutoGrad.Ops.Dispatch;
 namespace AutoGrad;
 
 /// <summary>y = Σ over axes of x; dy/dx = 1, so the gradient is g expanded back to x's shape.</summary>
-internal sealed class SumNode(int[] keptShape) : Node
+internal sealed class SumNode(int[] axes, int[] keptShape, bool keepDim) : Node
 {
     public override string Name => "sum";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Sum(axes, keepDim);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = g.Reshape(keptShape).Expand(Inputs[0].ShapeArray);
@@ -18,9 +19,10 @@ internal sealed class SumNode(int[] keptShape) : Node
 /// y = max over axes of x; dy/dx = 1/k at the k positions that attain the maximum (ties share the
 /// gradient equally, which lies between the one-sided derivatives), 0 elsewhere.
 /// </summary>
-internal sealed class MaxNode(int[] axes, int[] keptShape) : Node
+internal sealed class MaxNode(int[] axes, int[] keptShape, bool keepDim) : Node
 {
     public override string Name => "max";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Max(axes, keepDim);
     protected override bool SavesOutput => true;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
@@ -45,7 +47,7 @@ public sealed partial class Tensor
         var kept = Shapes.Reduced(ShapeArray, ax, keepDim: true);
         var y = ReduceKernel("sum", ax, kept, max: false);
         if (!keepDim) y = y.ReshapeView(Shapes.Reduced(ShapeArray, ax, keepDim: false));
-        if (ShouldRecord(this)) Node.Record(new SumNode(kept), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new SumNode(ax, kept, keepDim), y, [this], file, line);
         return y;
     }
 
@@ -67,7 +69,7 @@ public sealed partial class Tensor
         var kept = Shapes.Reduced(ShapeArray, ax, keepDim: true);
         var y = ReduceKernel("max", ax, kept, max: true);
         if (!keepDim) y = y.ReshapeView(Shapes.Reduced(ShapeArray, ax, keepDim: false));
-        if (ShouldRecord(this)) Node.Record(new MaxNode(ax, kept), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new MaxNode(ax, kept, keepDim), y, [this], file, line);
         return y;
     }
 

@@ -9,6 +9,7 @@ namespace AutoGrad;
 internal sealed class ReshapeNode : Node
 {
     public override string Name => "reshape";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Reshape(OutputShape);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Reshape(Inputs[0].ShapeArray);
 }
@@ -17,6 +18,7 @@ internal sealed class ReshapeNode : Node
 internal sealed class PermuteNode(int[] perm) : Node
 {
     public override string Name => "permute";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Permute(perm);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
@@ -30,6 +32,7 @@ internal sealed class PermuteNode(int[] perm) : Node
 internal sealed class ExpandNode : Node
 {
     public override string Name => "expand";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Expand(OutputShape);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SumToShape(Inputs[0].ShapeArray);
 }
@@ -38,6 +41,7 @@ internal sealed class ExpandNode : Node
 internal sealed class SliceNode(int axis, int start) : Node
 {
     public override string Name => "slice";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Slice(axis, start, OutputShape[axis]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
@@ -50,6 +54,7 @@ internal sealed class SliceNode(int axis, int start) : Node
 internal sealed class PadNode(int axis, int before) : Node
 {
     public override string Name => "pad";
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Pad(axis, before, OutputShape[axis] - before - x[0].Shape[axis]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = g.Slice(axis, before, Inputs[0].ShapeArray[axis]);
@@ -59,6 +64,7 @@ internal sealed class PadNode(int axis, int before) : Node
 internal sealed class ConcatNode(int axis) : Node
 {
     public override string Name => "concat";
+    protected internal override Tensor Forward(Tensor[] x) => Tensor.Concat(x, axis);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

@@ -1,0 +1,54 @@
+namespace AutoGrad.Data;
+
+/// <summary>
+/// An in-memory classification data set: a float32 feature matrix [N, D] and one integer class
+/// label per row.
+/// </summary>
+public sealed class Dataset
+{
+    /// <summary>Features, [N, D] float32.</summary>
+    public Tensor Features { get; }
+
+    /// <summary>Class label of each row, in [0, ClassCount).</summary>
+    public int[] Labels { get; }
+
+    /// <summary>Number of classes.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Class names when known (e.g. "setosa"), else "0", "1", ...</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Number of rows.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>Number of features per row.</summary>
+    public int FeatureCount => Features.Shape[1];
+
+    /// <summary>Creates a data set, checking that features and labels agree.</summary>
+    /// <exception cref="ArgumentException">Features are not 2-d, row and label counts differ, or a label is out of range.</exception>
+    public Dataset(Tensor features, int[] labels, int? classCount = null, IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (features.Rank != 2)
+            throw new ArgumentException($"Dataset: features must be a matrix [rows, features], got shape {Shapes.Format(features.ShapeArray)}", nameof(features));
+        if (features.Shape[0] != labels.Length)
+            throw new ArgumentException($"Dataset: {features.Shape[0]} feature rows but {labels.Length} labels; there must be one label per row", nameof(labels));
+        int k = classCount ?? (labels.Length == 0 ? 0 : labels.Max() + 1);
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] < 0 || labels[i] >= k)
+                throw new ArgumentException($"Dataset: label {labels[i]} at row {i} is outside [0, {k})", nameof(labels));
+        Features = features.To(DType.Float32);
+        Labels = labels;
+        ClassCount = k;
+        ClassNames = classNames ?? Enumerable.Range(0, k).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    /// <summary>The rows at the given indices, as a new data set.</summary>
+    public Dataset Subset(ReadOnlySpan<int> rows)
+    {
+        var labels = new int[rows.Length];
+        for (int i = 0; i < rows.Length; i++) labels[i] = Labels[rows[i]];
+        return new Dataset(Features.Detach().IndexSelect(0, rows), labels, ClassCount, ClassNames);
+    }
+}
