@@ -1,0 +1,97 @@
+using AutoGrad.Tests.Support;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace AutoGrad.Tests.Ops;
+
+/// <summary>Algebraic laws the ops and their gradients must satisfy, as properties over random shapes.</summary>
+public class LawTests
+{
+    private static Gen<int[]> ShapeGen(int maxRank = 3) =>
+        from r in Gen.Choose(0, maxRank)
+        from d in Gen.ArrayOf(Gen.Choose(1, 4), r)
+        select d;
+
+    [Fact]
+    public void SumOfExpandedTensorIsSumTimesRepeats()
+    {
+        var gen = from s in ShapeGen()
+                  from mask in Gen.Choose(0, 255)
+                  from lead in Gen.Choose(0, 2)
+                  select (s, mask, lead);
+        FsCheck.Check.One(PropertyConfig.For(), Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var (shape, mask, lead) = t;
+            var small = shape.Select((d, i) => ((mask >> i) & 1) == 1 ? 1 : d).ToArray();
+            var big = Enumerable.Repeat(2, lead).Concat(shape).ToArray();
+            var x = Tensor.Normal(new Generator((ulong)mask), 0, 1, DType.Float64, small).RequireGrad();
+            var e = x.Expand(big);
+            double repeats = (double)Shapes.Numel(big) / Shapes.Numel(small);
+            Assert.Equal(x.Sum().Item() * repeats, e.Sum().Item(), 1e-9);
+            e.Sum().Backward();
+            Assert.All(x.Grad!.ToDoubleArray(), g => Assert.Equal(repeats, g, 1e-12));
+        }));
+    }
+
+    [Fact]
+    public void BroadcastGradientEqualsGradientOfExplicitExpand()
+    {
+        var gen = from s in ShapeGen()
+                  from mask in Gen.Choose(0, 255)
+                  select (s, mask);
+        FsCheck.Check.One(PropertyConfig.For(), Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var (shape, mask) = t;
+            var small = shape.Select((d, i) => ((mask >> i) & 1) == 1 ? 1 : d).ToArray();
+            var rng = new Generator((ulong)mask + 1);
+            var a = Tensor.Normal(rng, 0, 1, DType.Float64, shape);
+            var b1 = Tensor.Normal(rng, 0, 1, DType.Float64, small).RequireGrad();
+            var b2 = b1.Detach().Clone().RequireGrad();
+            (a * b1).Sum().Backward();
+            (a * b2.Expand(shape)).Sum().Backward();
+            var g1 = b1.Grad!.ToDoubleArray();
+            var g2 = b2.Grad!.ToDoubleArray();
+            for (int i = 0; i < g1.Length; i++) Assert.Equal(g2[i], g1[i], 1e-12);
+        }));
+    }
+
+    [Fact]
+    public void SoftmaxRowsSumToOneAndLogSoftmaxIsStable()
+    {
+        FsCheck.Check.One(PropertyConfig.For(), Prop.ForAll(ShapeGen().Where(s => s.Length > 0).ToArbitrary(), shape =>
+        {
+            var x = Tensor.Normal(new Generator((ulong)shape.Sum()), 0, 30, DType.Float64, shape) * 10;
+            var s = x.Softmax(-1).Sum(-1).ToDoubleArray();
+            Assert.All(s, v => Assert.Equal(1.0, v, 1e-12));
+            Assert.All(x.LogSoftmax(-1).ToDoubleArray(), v => Assert.True(double.IsFinite(v) && v <= 1e-12));
+        }));
+    }
+
+    [Fact]
+    public void LogSumExpHandlesInfinities()
+    {
+        var x = Tensor.From(DType.Float64, [double.NegativeInfinity, double.NegativeInfinity, 1000, 1000], 2, 2);
+        var r = x.LogSumExp(1).ToDoubleArray();
+        Assert.Equal(double.NegativeInfinity, r[0]);
+        Assert.Equal(1000 + Math.Log(2), r[1], 1e-9);
+    }
+
+    [Fact]
+    public void MatmulMatchesNaiveProductAndTransposedForms()
+    {
+        var rng = new Generator(11);
+        var a = Tensor.Normal(rng, 0, 1, DType.Float64, 5, 7);
+        var b = Tensor.Normal(rng, 0, 1, DType.Float64, 7, 3);
+        var c = Tensor.Matmul(a, b).ToDoubleArray();
+        for (int i = 0; i < 5; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                double s = 0;
+                for (int k = 0; k < 7; k++) s += a[i, k] * b[k, j];
+                Assert.Equal(s, c[i * 3 + j], 1e-12);
+            }
+        Assert.Equal(c, Tensor.MatmulT(a.T, b, true, false).ToDoubleArray());
+        Assert.Equal(c, Tensor.MatmulT(a, b.T, false, true).ToDoubleArray());
+        Assert.Equal(c, Tensor.MatmulT(a.T, b.T, true, true).ToDoubleArray());
+    }
+}
