@@ -1,1 +1,9 @@
-﻿Console.WriteLine("Hello, World!");
+using AutoGrad.Cli.Commands;
+
+namespace AutoGrad.Cli;
+
+/// <summary>The <c>autograd</c> program: train, evaluate and bench models built on the library.</summary>
+public static class Program
+{
+    public static int Main(string[] args) => Cli.Run(args, Console.Out, Console.Error);
+}

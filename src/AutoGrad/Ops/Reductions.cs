@@ -77,6 +77,33 @@ public sealed partial class Tensor
     public Tensor Max(int axis, bool keepDim = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Max([axis], keepDim, file, line);
 
+    /// <summary>
+    /// Index of the largest element along <paramref name="axis"/> for every position of the other
+    /// axes (the first one at ties; NaN counts as largest). Not differentiable: returns integers,
+    /// e.g. the predicted class of each row of logits.
+    /// </summary>
+    /// <exception cref="ShapeException">The axis is out of range or has size 0.</exception>
+    public int[] ArgMax(int axis = -1)
+    {
+        int a = Shapes.NormalizeAxis("argmax", axis, Rank);
+        var (outer, n, inner) = Split(ShapeArray, a);
+        if (n == 0) throw new ShapeException("argmax", $"argmax: axis {a} has size 0 (shape {Shapes.Format(ShapeArray)})");
+        var result = new int[outer * inner];
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                int best = 0;
+                double bv = GetFlat(o * n * inner + i);
+                for (int j = 1; j < n && !double.IsNaN(bv); j++)
+                {
+                    double v = GetFlat((o * n + j) * inner + i);
+                    if (v > bv || double.IsNaN(v)) { bv = v; best = j; }
+                }
+                result[o * inner + i] = best;
+            }
+        return result;
+    }
+
     /// <summary>Runs the kernel axis by axis (merging adjacent axes), giving the keep-dim shape.</summary>
     private Tensor ReduceKernel(string op, int[] axes, int[] kept, bool max)
     {
