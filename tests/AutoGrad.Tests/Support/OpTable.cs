@@ -23,7 +23,7 @@ public static class OpTable
         Unary("log", x => x.Log(), Positive),
         Unary("sqrt", x => x.Sqrt(), Positive),
         Unary("abs", x => x.Abs()),
-        Unary("sign", x => x.Sign()),
+        Unary("sign", x => x.Sign(), NonZero), // a jump at 0, not a kink: its derivative there is infinite
         Unary("tanh", x => x.Tanh()),
         Unary("sigmoid", x => x.Sigmoid()),
         Unary("relu", x => x.Relu()),
