@@ -10,6 +10,7 @@ public static class Cli
     {
         var root = new RootCommand("autograd: train and evaluate neural networks built on the AutoGrad library");
         root.Subcommands.Add(TrainCommand.Create(output));
+        root.Subcommands.Add(BenchCommand.Create(output));
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {

@@ -16,6 +16,42 @@ internal sealed class Storage
 
     public Storage(double[] data) => D = data;
 
+    /// <summary>True when the buffer came from the pool and must go back there.</summary>
+    private bool _pooled;
+
+    /// <summary>A zeroed buffer owned by the garbage collector (creation functions, gradients, parameters).</summary>
     public static Storage Allocate(DType dtype, int count) =>
         dtype == DType.Float32 ? new Storage(count == 0 ? [] : new float[count]) : new Storage(count == 0 ? [] : new double[count]);
+
+    /// <summary>
+    /// A zeroed buffer for an op result: from the pool when a <see cref="Memory.StepScope"/> is
+    /// active (and recycled when it ends), else a plain allocation.
+    /// </summary>
+    public static Storage ForOpResult(DType dtype, int count)
+    {
+        var scope = Memory.StepScope.Current;
+        if (scope is null || count == 0) return Allocate(dtype, count);
+        var s = dtype == DType.Float32 ? new Storage(Memory.BufferPool.RentFloat(count)) : new Storage(Memory.BufferPool.RentDouble(count));
+        s._pooled = true;
+        scope.Track(s);
+        return s;
+    }
+
+    /// <summary>Gives a pooled buffer back; later access through this storage throws.</summary>
+    public void Release()
+    {
+        if (!_pooled) return;
+        if (F is not null) Memory.BufferPool.Return(F);
+        if (D is not null) Memory.BufferPool.Return(D);
+        F = null;
+        D = null;
+        Released = true;
+        _pooled = false;
+    }
+
+    /// <summary>True after <see cref="Release"/>.</summary>
+    public bool Released { get; private set; }
+
+    public static Exception ReleasedError() => new ObjectDisposedException("Tensor",
+        "this tensor was produced inside a StepScope that has ended, and its memory was recycled; read or Clone() what you need before the scope ends");
 }

@@ -10,7 +10,7 @@ public sealed partial class Tensor
     public static Tensor Zeros(DType dtype, params int[] shape)
     {
         Check.ValidShape("Zeros", shape);
-        return Empty((int[])shape.Clone(), dtype);
+        return Allocate((int[])shape.Clone(), dtype);
     }
 
     /// <summary>A float32 tensor of ones.</summary>
@@ -27,7 +27,7 @@ public sealed partial class Tensor
     public static Tensor Full(double value, DType dtype, params int[] shape)
     {
         Check.ValidShape("Full", shape);
-        var t = Empty((int[])shape.Clone(), dtype);
+        var t = Allocate((int[])shape.Clone(), dtype);
         if (value != 0)
         {
             if (dtype == DType.Float32) t.SpanF.Fill((float)value); else t.SpanD.Fill(value);
@@ -36,7 +36,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>A zero tensor with the shape and dtype of <paramref name="like"/>.</summary>
-    public static Tensor ZerosLike(Tensor like) => EmptyLike(like);
+    public static Tensor ZerosLike(Tensor like) => Allocate(like.ShapeArray, like.DType);
 
     /// <summary>A tensor of ones with the shape and dtype of <paramref name="like"/>.</summary>
     public static Tensor OnesLike(Tensor like) => Full(1.0, like.DType, like.ShapeArray);
@@ -51,7 +51,7 @@ public sealed partial class Tensor
         if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(stop))
             throw new ArgumentOutOfRangeException(nameof(step), step, $"Arange: start {start}, stop {stop} and step {step} must be finite with step != 0");
         int n = Math.Max(0, (int)Math.Ceiling((stop - start) / step));
-        var t = Empty([n], dtype);
+        var t = Allocate([n], dtype);
         for (int i = 0; i < n; i++) t.SetFlat(i, start + i * step);
         return t;
     }
@@ -63,7 +63,7 @@ public sealed partial class Tensor
     public static Tensor Linspace(double start, double stop, int count, DType dtype = DType.Float32)
     {
         Check.NonNegative("Linspace", nameof(count), count);
-        var t = Empty([count], dtype);
+        var t = Allocate([count], dtype);
         for (int i = 0; i < count; i++) t.SetFlat(i, count == 1 ? start : start + (stop - start) * i / (count - 1));
         return t;
     }
@@ -72,7 +72,7 @@ public sealed partial class Tensor
     public static Tensor Eye(int n, DType dtype = DType.Float32)
     {
         Check.NonNegative("Eye", nameof(n), n);
-        var t = Empty([n, n], dtype);
+        var t = Allocate([n, n], dtype);
         for (int i = 0; i < n; i++) t.SetFlat(i * n + i, 1);
         return t;
     }
@@ -97,7 +97,7 @@ public sealed partial class Tensor
     public static Tensor FromArray(float[,] data)
     {
         int r = data.GetLength(0), c = data.GetLength(1);
-        var t = Empty([r, c], DType.Float32);
+        var t = Allocate([r, c], DType.Float32);
         var s = t.SpanF;
         for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) s[i * c + j] = data[i, j];
         return t;
@@ -107,7 +107,7 @@ public sealed partial class Tensor
     public static Tensor FromArray(double[,] data)
     {
         int r = data.GetLength(0), c = data.GetLength(1);
-        var t = Empty([r, c], DType.Float64);
+        var t = Allocate([r, c], DType.Float64);
         var s = t.SpanD;
         for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) s[i * c + j] = data[i, j];
         return t;
@@ -117,7 +117,7 @@ public sealed partial class Tensor
     public static Tensor From(DType dtype, double[] data, params int[] shape)
     {
         var s = ShapeFor("From", data.Length, shape);
-        var t = Empty(s, dtype);
+        var t = Allocate(s, dtype);
         for (int i = 0; i < data.Length; i++) t.SetFlat(i, data[i]);
         return t;
     }
@@ -141,7 +141,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(generator);
         Check.InRange("Normal", nameof(std), std, 0, double.MaxValue);
         Check.ValidShape("Normal", shape);
-        var t = Empty((int[])shape.Clone(), dtype);
+        var t = Allocate((int[])shape.Clone(), dtype);
         for (int i = 0; i < t.Numel; i++) t.SetFlat(i, mean + std * generator.NextNormal());
         return t;
     }
@@ -157,7 +157,7 @@ public sealed partial class Tensor
         if (!(double.IsFinite(low) && double.IsFinite(high) && high >= low))
             throw new ArgumentOutOfRangeException(nameof(high), high, $"Uniform: need finite low <= high, got low {low}, high {high}");
         Check.ValidShape("Uniform", shape);
-        var t = Empty((int[])shape.Clone(), dtype);
+        var t = Allocate((int[])shape.Clone(), dtype);
         for (int i = 0; i < t.Numel; i++) t.SetFlat(i, low + (high - low) * generator.NextDouble());
         return t;
     }
@@ -170,7 +170,7 @@ public sealed partial class Tensor
     public static Tensor OneHot(ReadOnlySpan<int> labels, int classes, DType dtype = DType.Float32)
     {
         Check.Positive("OneHot", nameof(classes), classes);
-        var t = Empty([labels.Length, classes], dtype);
+        var t = Allocate([labels.Length, classes], dtype);
         for (int i = 0; i < labels.Length; i++)
         {
             if ((uint)labels[i] >= (uint)classes)

@@ -39,8 +39,11 @@ public sealed partial class Tensor
         Numel = Shapes.Numel(shape);
     }
 
-    /// <summary>Allocates a zero-filled tensor; every op's output starts here.</summary>
-    internal static Tensor Empty(int[] shape, DType dtype) => new(shape, dtype, Storage.Allocate(dtype, Shapes.Numel(shape)));
+    /// <summary>A zero-filled op result: pooled inside a StepScope, else allocated. Every op's output starts here.</summary>
+    internal static Tensor Empty(int[] shape, DType dtype) => new(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape)));
+
+    /// <summary>A zero-filled tensor that is never recycled (creation functions, gradients).</summary>
+    internal static Tensor Allocate(int[] shape, DType dtype) => new(shape, dtype, Storage.Allocate(dtype, Shapes.Numel(shape)));
 
     internal static Tensor EmptyLike(Tensor t) => Empty(t.ShapeArray, t.DType);
 
@@ -105,13 +108,30 @@ public sealed partial class Tensor
     internal Span<float> SpanF
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Storage.F.AsSpan(0, Numel);
+        get
+        {
+            var f = Storage.F;
+            if (f is null) ThrowNoData(DType.Float32);
+            return new Span<float>(f, 0, Numel);
+        }
     }
 
     internal Span<double> SpanD
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Storage.D.AsSpan(0, Numel);
+        get
+        {
+            var d = Storage.D;
+            if (d is null) ThrowNoData(DType.Float64);
+            return new Span<double>(d, 0, Numel);
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowNoData(DType asked)
+    {
+        if (Storage.Released) throw Storage.ReleasedError();
+        throw new InvalidOperationException($"internal: a {DType.Name()} tensor was read as {asked.Name()}");
     }
 
     internal int Version => Storage.Version;
@@ -158,11 +178,11 @@ public sealed partial class Tensor
         return GetFlat(0);
     }
 
-    internal double GetFlat(int i) => DType == DType.Float32 ? Storage.F![i] : Storage.D![i];
+    internal double GetFlat(int i) => DType == DType.Float32 ? SpanF[i] : SpanD[i];
 
     internal void SetFlat(int i, double v)
     {
-        if (DType == DType.Float32) Storage.F![i] = (float)v; else Storage.D![i] = v;
+        if (DType == DType.Float32) SpanF[i] = (float)v; else SpanD[i] = v;
     }
 
     /// <summary>Reads or writes one element. Writing is an in-place change: see <see cref="CopyFrom"/>.</summary>
@@ -235,7 +255,7 @@ public sealed partial class Tensor
     /// <summary>A leaf copy with its own storage (no history).</summary>
     public Tensor Clone()
     {
-        var t = EmptyLike(this);
+        var t = Allocate(ShapeArray, DType);
         if (DType == DType.Float32) SpanF.CopyTo(t.SpanF); else SpanD.CopyTo(t.SpanD);
         t.Name = Name;
         return t;

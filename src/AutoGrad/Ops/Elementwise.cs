@@ -59,7 +59,7 @@ internal sealed class SignNode : Node
     public override string Name => "sign";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Sign();
     protected override bool SavesInput(int i) => false;
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.ZerosLike(g);
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.EmptyLike(g);
 }
 
 /// <summary>y = tanh x; dy/dx = 1 − y².</summary>
@@ -104,7 +104,7 @@ internal sealed class PowNode(double p) : Node
     public override string Name => "pow";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Pow(p);
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
-        grads[0] = p == 0 ? Tensor.ZerosLike(g) : g.SafeMul(p == 1 ? Tensor.OnesLike(g) : Inputs[0].Pow(p - 1) * p);
+        grads[0] = p == 0 ? Tensor.EmptyLike(g) : g.SafeMul(p == 1 ? Tensor.OnesLike(g) : Inputs[0].Pow(p - 1) * p);
 }
 
 /// <summary>y = x + c for a constant c; dy/dx = 1.</summary>

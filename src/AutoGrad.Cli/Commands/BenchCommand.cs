@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using AutoGrad.Cli.Bench;
+using AutoGrad.Kernels;
+
+namespace AutoGrad.Cli.Commands;
+
+/// <summary>
+/// <c>autograd bench</c>: the standard metrics of SPEC, one <c>name value unit</c> line each, in
+/// the format of ../shared/bench/torch_anchor.py so compare.py can print ratios.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var threads = new Option<int>("--threads") { Description = "Worker threads for the matrix multiply", DefaultValueFactory = _ => Math.Min(2, Environment.ProcessorCount) };
+        var cmd = new Command("bench", "Print the standard benchmark metrics (name value unit)") { threads };
+        cmd.SetAction(r =>
+        {
+            int t = r.GetValue(threads);
+            if (t < 1) throw new UserError($"--threads must be >= 1, got {t}");
+            Threading.Threads = t;
+            Run(output);
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static void Print(TextWriter o, string name, double value, string unit, string format = "F1") =>
+        o.WriteLine($"{name} {value.ToString(format, CultureInfo.InvariantCulture)} {unit}");
+
+    public static void Run(TextWriter o)
+    {
+        Print(o, "mlp_step_us", StepMicros([784, 256, 128, 10]), "us");
+        Print(o, "mlp_small_step_us", StepMicros([784, 128, 10]), "us");
+        Print(o, "tape_ns_per_op", TapeNanosPerOp(), "ns", "F0");
+        Print(o, "sgemm_128x784x256_gflops", Gflops(128, 784, 256, 100), "GFLOP/s");
+        Print(o, "sgemm_1024x1024x1024_gflops", Gflops(1024, 1024, 1024, 10), "GFLOP/s");
+        Print(o, "alloc_bytes_per_step", AllocBytesPerStep(), "B", "F0");
+    }
+
+    private static double StepMicros(int[] sizes, int warm = 50, int n = 300)
+    {
+        var w = new MlpWorkload(sizes, 128);
+        for (int i = 0; i < warm; i++) w.Step();
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++) w.Step();
+        return sw.Elapsed.TotalMicroseconds / n;
+    }
+
+    private static double AllocBytesPerStep()
+    {
+        var w = new MlpWorkload([784, 256, 128, 10], 128);
+        for (int i = 0; i < 50; i++) w.Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        const int n = 100;
+        for (int i = 0; i < n; i++) w.Step();
+        return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / n;
+    }
+
+    private static double TapeNanosPerOp()
+    {
+        var w = Tensor.FromArray(new[] { 0.5f }).RequireGrad();
+        void Chain(int k)
+        {
+            var y = w;
+            for (int i = 0; i < k; i++) y = y * 1.0001 + 0.0001;
+            y.Backward();
+        }
+        for (int i = 0; i < 20; i++) Chain(100);
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < 20; i++) Chain(1000);
+        return sw.Elapsed.TotalNanoseconds / (20 * 2000);
+    }
+
+    private static double Gflops(int m, int k, int n, int reps)
+    {
+        var rng = new Generator(1);
+        var a = Tensor.Rand(rng, m, k);
+        var b = Tensor.Rand(rng, k, n);
+        var c = new float[m * n];
+        for (int i = 0; i < 5; i++) Gemm.Multiply(false, false, m, n, k, a.AsSpan<float>(), k, b.AsSpan<float>(), n, c, n, false);
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < reps; i++) Gemm.Multiply(false, false, m, n, k, a.AsSpan<float>(), k, b.AsSpan<float>(), n, c, n, false);
+        return 2.0 * m * k * n * reps / sw.Elapsed.TotalSeconds / 1e9;
+    }
+}
