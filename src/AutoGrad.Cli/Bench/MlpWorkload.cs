@@ -1,4 +1,5 @@
 using AutoGrad.Autograd;
+using AutoGrad.Memory;
 
 namespace AutoGrad.Cli.Bench;
 
@@ -39,6 +40,7 @@ public sealed class MlpWorkload
     /// <summary>One training step on the given batch; returns the loss.</summary>
     public double Step(Tensor x, int[] y)
     {
+        using var scope = StepScope.Begin();
         var parameters = _weights.Concat(_biases);
         foreach (var p in parameters) p.ZeroGrad();
         var h = x;

@@ -26,15 +26,6 @@ public sealed partial class Tensor
     public Tensor LogSumExp(int axis, bool keepDim = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         LogSumExp([axis], keepDim, file, line);
 
-    /// <summary>
-    /// log softmax along <paramref name="axis"/>: x − logsumexp(x), stable for any magnitude;
-    /// d/dx_j of y_i = δ_ij − softmax(x)_j.
-    /// </summary>
-    public Tensor LogSoftmax(int axis = -1, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
-    {
-        using var _ = SourceSite.Enter("log_softmax", file, line);
-        return this - LogSumExp([axis], keepDim: true);
-    }
 
     /// <summary>
     /// softmax along <paramref name="axis"/>: exp(x_i)/Σ_j exp(x_j), computed as exp(log_softmax)

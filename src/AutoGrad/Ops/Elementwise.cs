@@ -87,7 +87,22 @@ internal sealed class ReluNode : Node
 {
     public override string Name => "relu";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Relu();
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Gt(0));
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.ReluGrad(Inputs[0], g);
+}
+
+/// <summary>
+/// ReLU's backward as one fused pass: y = [x &gt; 0]·g. Linear in g (its gradient is ReluGrad(x, ·)
+/// again); zero almost everywhere in x, so x gets no gradient.
+/// </summary>
+internal sealed class ReluGradNode : Node
+{
+    public override string Name => "relu_grad";
+    protected override bool SavesInput(int i) => i == 0;
+    protected internal override Tensor Forward(Tensor[] x) => Tensor.ReluGrad(x[0], x[1]);
+    protected internal override void Backward(Tensor g, Tensor?[] grads)
+    {
+        if (NeedsGrad(1)) grads[1] = Tensor.ReluGrad(Inputs[0], g);
+    }
 }
 
 /// <summary>y = ln(1 + eˣ); dy/dx = σ(x).</summary>
@@ -224,6 +239,22 @@ public sealed partial class Tensor
     {
         var y = Unary<ReluKernel>(this);
         if (ShouldRecord(this)) Node.Record(new ReluNode(), y, [this], file, line);
+        return y;
+    }
+
+    /// <summary>
+    /// ReLU's backward pass fused into one kernel: [x &gt; 0]·g (0 wherever x ≤ 0, even if g is NaN).
+    /// Differentiable in g for higher-order derivatives.
+    /// </summary>
+    /// <exception cref="ShapeException">x and g have different shapes.</exception>
+    public static Tensor ReluGrad(Tensor x, Tensor g, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        Check.SameDType("relu_grad", x, g);
+        Check.SameShape("relu_grad", x, g);
+        var y = EmptyLike(g);
+        if (g.DType == DType.Float32) Fused.ReluGrad<float>(x.SpanF, g.SpanF, y.SpanF);
+        else Fused.ReluGrad<double>(x.SpanD, g.SpanD, y.SpanD);
+        if (ShouldRecord(g)) Node.Record(new ReluGradNode(), y, [x.Detach(), g], file, line);
         return y;
     }
 

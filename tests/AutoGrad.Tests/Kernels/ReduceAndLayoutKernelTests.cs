@@ -80,3 +80,44 @@ public class ReduceAndLayoutKernelTests
         }
     }
 }
+
+public class FusedKernelTests
+{
+    [Fact]
+    public void ReluGradMatchesScalarDefinitionWithSpecials()
+    {
+        for (int n = 0; n <= 70; n++)
+        {
+            var rng = new Generator((ulong)n);
+            var x = new float[n];
+            var g = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                x[i] = rng.NextInt(6) == 0 ? new[] { 0f, -0f, float.NaN, float.PositiveInfinity }[rng.NextInt(4)] : (float)rng.NextNormal();
+                g[i] = rng.NextInt(6) == 0 ? float.NaN : (float)rng.NextNormal();
+            }
+            var y = new float[n];
+            AutoGrad.Kernels.Fused.ReluGrad<float>(x, g, y);
+            for (int i = 0; i < n; i++)
+            {
+                float e = x[i] > 0 ? g[i] : 0f;
+                Assert.True(e.Equals(y[i]), $"n={n} i={i} x={x[i]} g={g[i]}: expected {e}, got {y[i]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void LogSoftmaxKernelMatchesCompositionAlongEveryAxis()
+    {
+        var x = Tensor.Normal(new Generator(4), 0, 5, DType.Float64, 3, 4, 5);
+        for (int axis = 0; axis < 3; axis++)
+        {
+            var fused = x.LogSoftmax(axis).ToDoubleArray();
+            var composed = (x - x.LogSumExp([axis], keepDim: true)).ToDoubleArray();
+            for (int i = 0; i < fused.Length; i++) Assert.Equal(composed[i], fused[i], 1e-12);
+        }
+        var inf = Tensor.From(DType.Float64, [double.NegativeInfinity, double.NegativeInfinity, 0, 1e300], 2, 2).LogSoftmax(1).ToDoubleArray();
+        Assert.True(double.IsNaN(inf[0]) || double.IsNegativeInfinity(inf[0]));
+        Assert.Equal(0, inf[3]);
+    }
+}

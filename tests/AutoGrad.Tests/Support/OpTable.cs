@@ -27,6 +27,7 @@ public static class OpTable
         Unary("tanh", x => x.Tanh()),
         Unary("sigmoid", x => x.Sigmoid()),
         Unary("relu", x => x.Relu()),
+        new("relu_grad", (0, 3), Same(2), _ => xs => Tensor.ReluGrad(xs[0], xs[1]), [Any], Checked: [false, true]),
         Unary("softplus", x => x.Softplus()),
         Unary("log_sigmoid", x => x.LogSigmoid()),
         Unary("pow 2", x => x.Pow(2)),
@@ -120,7 +121,33 @@ public static class OpTable
         // Softmax family
         new("softmax", (1, 3), Same(1), c => { int ax = c.RandomAxis(); return xs => xs[0].Softmax(ax); }, [Any]),
         new("log_softmax", (1, 3), Same(1), c => { int ax = c.RandomAxis(); return xs => xs[0].LogSoftmax(ax); }, [Any]),
+        new("log_softmax second derivative", (1, 2), Same(1), c =>
+        {
+            int ax = c.RandomAxis();
+            return xs =>
+            {
+                var y = xs[0].LogSoftmax(ax);
+                var w = Tensor.Arange(y.Numel, xs[0].DType).Reshape(y.Shape.ToArray()) * 0.1;
+                var g = GradOf(x => (x.LogSoftmax(ax) * w).Sum(), xs[0]);
+                return (g * g).Sum();
+            };
+        }, [Any]),
     ];
+
+    /// <summary>d f/dx as a tensor that is itself differentiable (create-graph), for second-derivative rows.</summary>
+    private static Tensor GradOf(Func<Tensor, Tensor> f, Tensor x)
+    {
+        // The numeric side evaluates under NoGrad with plain inputs; the inner derivative still needs a graph.
+        using var _ = AutoGrad.Autograd.Tape.EnableGrad();
+        var leaf = x.RequiresGrad ? x : x.Detach().RequireGrad();
+        var y = f(leaf);
+        var saved = leaf.Grad;
+        leaf.Grad = null;
+        y.Backward(createGraph: true);
+        var g = leaf.Grad!;
+        leaf.Grad = saved;
+        return g;
+    }
 
     /// <summary>The row names, for xUnit's MemberData.</summary>
     public static IEnumerable<object[]> Names => Rows.Select(r => new object[] { r.Name });

@@ -1,0 +1,61 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace AutoGrad.Kernels;
+
+/// <summary>Kernels that fuse what would otherwise be several passes over large tensors.</summary>
+public static class Fused
+{
+    /// <summary>ReLU backward: y[i] = x[i] &gt; 0 ? g[i] : 0 (so a NaN gradient where the unit is off stays 0).</summary>
+    public static void ReluGrad<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            int w = Vector<T>.Count;
+            for (; i <= y.Length - w; i += w)
+            {
+                var on = Vector.GreaterThan(new Vector<T>(x[i..]), Vector<T>.Zero);
+                Vector.ConditionalSelect(on, new Vector<T>(g[i..]), Vector<T>.Zero).CopyTo(y[i..]);
+            }
+        }
+        for (; i < y.Length; i++) y[i] = x[i] > T.Zero ? g[i] : T.Zero;
+    }
+
+    /// <summary>
+    /// Log-softmax along the middle axis of x viewed as [outer, n, inner]: y = x − m − log Σ e^{x−m}
+    /// with m the maximum (taken as 0 when it is infinite, so an all −∞ slice gives −∞, not NaN).
+    /// </summary>
+    public static void LogSoftmax<T>(ReadOnlySpan<T> x, int outer, int n, int inner, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (n == 0) return;
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++)
+            {
+                var row = x.Slice(o * n, n);
+                var dst = y.Slice(o * n, n);
+                T m = TensorPrimitives.Max(row);
+                if (!T.IsFinite(m)) m = T.IsNaN(m) ? m : T.Zero;
+                TensorPrimitives.Subtract(row, m, dst);
+                TensorPrimitives.Exp(dst, dst);
+                T lse = m + T.Log(TensorPrimitives.Sum<T>(dst));
+                TensorPrimitives.Subtract(row, lse, dst);
+            }
+            return;
+        }
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                int b = o * n * inner + i;
+                T m = x[b];
+                for (int j = 1; j < n; j++) m = T.MaxNumber(m, x[b + j * inner]) ;
+                for (int j = 0; j < n; j++) if (T.IsNaN(x[b + j * inner])) m = x[b + j * inner];
+                if (!T.IsFinite(m) && !T.IsNaN(m)) m = T.Zero;
+                T s = T.Zero;
+                for (int j = 0; j < n; j++) s += T.Exp(x[b + j * inner] - m);
+                T lse = m + T.Log(s);
+                for (int j = 0; j < n; j++) y[b + j * inner] = x[b + j * inner] - lse;
+            }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
+using AutoGrad.Kernels;
+using static AutoGrad.Ops.Dispatch;
+
+namespace AutoGrad;
+
+/// <summary>
+/// y = x − logsumexp(x) along one axis, as one fused stable kernel (it is the hot path of every
+/// classifier's loss); dy/dx contracted with g is g − softmax(x)·Σg = g − e^y·Σg.
+/// </summary>
+internal sealed class LogSoftmaxNode(int axis) : Node
+{
+    public override string Name => "log_softmax";
+    protected override bool SavesInput(int i) => false;
+    protected override bool SavesOutput => true;
+    protected internal override Tensor Forward(Tensor[] x) => x[0].LogSoftmax(axis);
+    protected internal override void Backward(Tensor g, Tensor?[] grads) =>
+        grads[0] = g - Output.Exp() * g.Sum(axis, keepDim: true);
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// log softmax along <paramref name="axis"/>: y_i = x_i − log Σ_j e^{x_j}, stable for any
+    /// magnitude (the maximum is subtracted first); ∂y_i/∂x_j = δ_ij − softmax(x)_j.
+    /// </summary>
+    /// <exception cref="ShapeException">The axis is out of range.</exception>
+    public Tensor LogSoftmax(int axis = -1, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        int a = Shapes.NormalizeAxis("log_softmax", axis, Rank);
+        var (outer, n, inner) = Split(ShapeArray, a);
+        var y = EmptyLike(this);
+        if (DType == DType.Float32) Fused.LogSoftmax<float>(SpanF, outer, n, inner, y.SpanF);
+        else Fused.LogSoftmax<double>(SpanD, outer, n, inner, y.SpanD);
+        if (ShouldRecord(this)) Node.Record(new LogSoftmaxNode(a), y, [this], file, line);
+        return y;
+    }
+}
