@@ -79,6 +79,8 @@ public sealed class Perceptron : Module
         Check.Positive("Perceptron.Fit", nameof(maxEpochs), maxEpochs);
         Check.Positive("Perceptron.Fit", nameof(learningRate), learningRate);
         Check.Rank("Perceptron.Fit", "x", x, 2);
+        if (x.Shape[1] != FeatureCount)
+            throw new ShapeException("Perceptron.Fit", $"Perceptron.Fit: x must be [N, {FeatureCount}] (without the dummy feature), got shape {Shapes.Format(x.Shape)}");
         if (y.Rank != 1 || y.Shape[0] != x.Shape[0])
             throw new ShapeException("Perceptron.Fit", $"Perceptron.Fit: y must be [{x.Shape[0]}] (one label per row of x {Shapes.Format(x.Shape)}), got shape {Shapes.Format(y.Shape)}");
         Tensor xs, ys;
