@@ -22,6 +22,17 @@ public class LinearTests
     }
 
     [Fact]
+    public void BatchesOfBatchesShareTheWeight()
+    {
+        var gen = new Generator(2);
+        var layer = new Linear(3, 2, gen, dtype: DType.Float64);
+        var x = Tensor.Normal(gen, 0, 1, DType.Float64, 2, 4, 3);
+        var y = layer.Forward(x);
+        Assert.Equal([2, 4, 2], y.Shape.ToArray());
+        AssertClose(layer.Forward(x.Select(0, 1)), y.Select(0, 1));
+    }
+
+    [Fact]
     public void GradientsAreTheMatrixFormulas()
     {
         // dL/dW = xᵀ g, dL/db = Σ_rows g, dL/dx = g Wᵀ for L = Σ (y ⊙ g).
