@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
+
 namespace AutoGrad.NN;
 
 /// <summary>
@@ -16,8 +19,16 @@ public abstract class Module
     /// <summary>Computes the module's output.</summary>
     public abstract Tensor Forward(Tensor input);
 
-    /// <summary>Calls <see cref="Forward"/>.</summary>
-    public Tensor Call(Tensor input) => Forward(input);
+    /// <summary>
+    /// Calls <see cref="Forward"/>, recording the ops it runs with the caller's source line and the
+    /// module's type name as their scope (e.g. <c>Model.cs:12 (in Linear)</c>), so a local
+    /// gradient check points at the user's call.
+    /// </summary>
+    public Tensor Call(Tensor input, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        using var _ = SourceSite.Enter(GetType().Name, file, line);
+        return Forward(input);
+    }
 
     /// <summary>
     /// Registers a parameter: it gets <c>RequiresGrad = true</c> and a name. Biases are flagged so

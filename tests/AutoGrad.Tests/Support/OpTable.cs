@@ -7,7 +7,7 @@ namespace AutoGrad.Tests.Support;
 /// The one table of ops whose gradients the property test checks against float64 finite
 /// differences. Adding an op (or a loss, or a layer) is adding a row.
 /// </summary>
-public static class OpTable
+public static partial class OpTable
 {
     private static OpCase Unary(string name, Func<Tensor, Tensor> f, Domain domain = Any, int minRank = 0) =>
         new(name, (minRank, 3), Same(1), _ => xs => f(xs[0]), [domain]);
@@ -15,7 +15,7 @@ public static class OpTable
     private static OpCase Binary(string name, Func<Tensor, Tensor, Tensor> f, Domain a = Any, Domain b = Any) =>
         new(name, (0, 3), Broadcast(2), _ => xs => f(xs[0], xs[1]), [a, b]);
 
-    public static readonly OpCase[] Rows =
+    private static readonly OpCase[] CoreRows =
     [
         // Elementwise unary
         Unary("neg", x => x.Neg()),
@@ -148,6 +148,15 @@ public static class OpTable
         leaf.Grad = saved;
         return g;
     }
+
+    private static OpCase[]? s_rows;
+
+    /// <summary>
+    /// Every row: the core ops, then the toolkit's layers, losses and penalties
+    /// (OpTable.Toolkit.cs). Built on first use, because the order in which partial files' static
+    /// fields are initialized is unspecified.
+    /// </summary>
+    public static OpCase[] Rows => s_rows ??= [.. CoreRows, .. ToolkitRows];
 
     /// <summary>The row names, for xUnit's MemberData.</summary>
     public static IEnumerable<object[]> Names => Rows.Select(r => new object[] { r.Name });
