@@ -28,7 +28,7 @@ public sealed class SoftmaxRegression : Module
     /// <summary>The most probable class of each row (the first on ties).</summary>
     public int[] Predict(Tensor x)
     {
-        using (Tape.NoGrad()) return RowArgmax.Of(Forward(x));
+        using (Tape.NoGrad()) return Forward(x).ArgMax(1);
     }
 
     /// <summary>Softmax cross-entropy (mean by default) against integer labels.</summary>
