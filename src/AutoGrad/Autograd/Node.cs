@@ -11,7 +11,8 @@ public abstract class Node
     private static long s_sequence;
 
     internal Tensor[] InputArray = [];
-    private int[] _inputVersions = [];
+    private int _version0, _version1;
+    private int[]? _moreVersions;
     private int _outputVersion;
     private Tensor? _output;
     internal Tensor? PendingGrad;
@@ -79,9 +80,14 @@ public abstract class Node
         node.Site = SourceSite.Resolve(file, line);
         node.OutputShape = output.ShapeArray;
         node.OutputDType = output.DType;
-        var versions = new int[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++) versions[i] = inputs[i].Version;
-        node._inputVersions = versions;
+        if (inputs.Length > 0) node._version0 = inputs[0].Version;
+        if (inputs.Length > 1) node._version1 = inputs[1].Version;
+        if (inputs.Length > 2)
+        {
+            var more = new int[inputs.Length - 2];
+            for (int i = 2; i < inputs.Length; i++) more[i - 2] = inputs[i].Version;
+            node._moreVersions = more;
+        }
         node._outputVersion = output.Version;
         if (node.SavesOutput) node._output = output;
         node.Sequence = Interlocked.Increment(ref s_sequence);
@@ -94,7 +100,8 @@ public abstract class Node
         var output = _output;
         for (int i = 0; i < InputArray.Length; i++)
         {
-            if (SavesInput(i) && InputArray[i].Version != _inputVersions[i])
+            int recorded = i == 0 ? _version0 : i == 1 ? _version1 : _moreVersions![i - 2];
+            if (SavesInput(i) && InputArray[i].Version != recorded)
                 throw new AutogradException(
                     $"backward: input {i} ({Describe(InputArray[i])}) of '{Name}' recorded at {Site} was modified in place after the op saved it; " +
                     "its gradient would be wrong. Clone the tensor before changing it, or change it after Backward.");

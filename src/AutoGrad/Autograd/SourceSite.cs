@@ -7,9 +7,16 @@ namespace AutoGrad.Autograd;
 /// </summary>
 public readonly record struct SourceSite(string? File, int Line, string? Scope)
 {
-    [ThreadStatic] private static string? t_file;
-    [ThreadStatic] private static int t_line;
-    [ThreadStatic] private static string? t_scope;
+    /// <summary>The composition being run on this thread (one thread-static read per recorded op).</summary>
+    [ThreadStatic] private static Ambient? t_ambient;
+
+    private sealed class Ambient
+    {
+        public bool Active;
+        public string? File;
+        public int Line;
+        public string? Scope;
+    }
 
     /// <summary>True when the site is known.</summary>
     public bool IsKnown => !string.IsNullOrEmpty(File);
@@ -32,7 +39,8 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
     /// </summary>
     internal static SourceSite Resolve(string file, int line)
     {
-        if (t_file is not null || t_scope is not null) return new SourceSite(t_file, t_line, t_scope);
+        var a = t_ambient;
+        if (a is not null && a.Active) return new SourceSite(a.File, a.Line, a.Scope);
         if (!string.IsNullOrEmpty(file)) return new SourceSite(file, line, null);
         return Debugging.CaptureStackTraces ? FromStackTrace() : default;
     }
@@ -58,10 +66,12 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
     /// </summary>
     internal static ScopeGuard Enter(string scope, string file, int line)
     {
-        if (t_file is not null || t_scope is not null) return default;
-        t_file = string.IsNullOrEmpty(file) ? null : file;
-        t_line = line;
-        t_scope = scope;
+        var a = t_ambient ??= new Ambient();
+        if (a.Active) return default;
+        a.Active = true;
+        a.File = string.IsNullOrEmpty(file) ? null : file;
+        a.Line = line;
+        a.Scope = scope;
         return new ScopeGuard(true);
     }
 
@@ -70,9 +80,10 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
         public void Dispose()
         {
             if (!owner) return;
-            t_file = null;
-            t_line = 0;
-            t_scope = null;
+            var a = t_ambient!;
+            a.Active = false;
+            a.File = null;
+            a.Scope = null;
         }
     }
 }

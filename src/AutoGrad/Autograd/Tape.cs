@@ -87,6 +87,7 @@ public static class Tape
 
         var order = CollectNodes(root.GradFn);
         var leaves = new List<(Tensor Leaf, Tensor Grad)>();
+        var gradBuffers = new Tensor?[4][];
         int saved = t_backwardMode;
         t_backwardMode = createGraph ? 2 : 1;
         try
@@ -97,7 +98,7 @@ public static class Tape
                 var g = node.PendingGrad;
                 node.PendingGrad = null;
                 if (g is null) continue;
-                RunNode(node, g, leaves, createGraph);
+                RunNode(node, g, leaves, createGraph, gradBuffers);
             }
         }
         finally
@@ -149,14 +150,17 @@ public static class Tape
                 }
             }
         }
-        order.Sort(static (a, b) => b.Sequence.CompareTo(a.Sequence));
+        // A chain is found already in reverse execution order; sort only when it is not.
+        bool sorted = true;
+        for (int i = 1; i < order.Count && sorted; i++) sorted = order[i - 1].Sequence > order[i].Sequence;
+        if (!sorted) order.Sort(static (a, b) => b.Sequence.CompareTo(a.Sequence));
         // A copy, because a custom op's backward may start another backward on this thread.
         var result = new List<Node>(order);
         order.Clear();
         return result;
     }
 
-    private static void RunNode(Node node, Tensor g, List<(Tensor, Tensor)> leaves, bool createGraph)
+    private static void RunNode(Node node, Tensor g, List<(Tensor, Tensor)> leaves, bool createGraph, Tensor?[][] gradBuffers)
     {
         if (node.IsFreed)
             throw new AutogradException(
@@ -166,7 +170,14 @@ public static class Tape
                 $"backward: '{node.Name}' (recorded at {node.Site}) has a backward rule that is not differentiable, so a higher-order derivative through it cannot be computed (createGraph: true).");
         node.CheckSavedVersions();
         var inputs = node.InputArray;
-        var grads = new Tensor?[inputs.Length];
+        // One gradient array per arity and backward call, cleared before reuse.
+        Tensor?[] grads;
+        if (inputs.Length < gradBuffers.Length)
+        {
+            grads = gradBuffers[inputs.Length] ??= new Tensor?[inputs.Length];
+            Array.Clear(grads);
+        }
+        else grads = new Tensor?[inputs.Length];
         node.Backward(g, grads);
         for (int i = 0; i < inputs.Length; i++)
         {

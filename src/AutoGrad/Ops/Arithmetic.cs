@@ -77,10 +77,10 @@ internal sealed class SafeMulNode : Node
 
 public sealed partial class Tensor
 {
-    private static Tensor BinaryOp<K>(string op, Node node, Tensor a, Tensor b, string file, int line) where K : IBinaryKernel
+    private static Tensor BinaryOp<K, TNode>(string op, Tensor a, Tensor b, string file, int line) where K : IBinaryKernel where TNode : Node, new()
     {
         var y = Binary<K>(op, a, b);
-        if (ShouldRecord(a, b)) Node.Record(node, y, [a, b], file, line);
+        if (ShouldRecord(a, b)) Node.Record(new TNode(), y, [a, b], file, line);
         return y;
     }
 
@@ -88,29 +88,29 @@ public sealed partial class Tensor
     /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
     /// <exception cref="ArgumentException">The dtypes differ.</exception>
     public static Tensor Add(Tensor a, Tensor b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        BinaryOp<AddKernel>("add", new AddNode(), a, b, file, line);
+        BinaryOp<AddKernel, AddNode>("add", a, b, file, line);
 
     /// <summary>y = a − b with broadcasting; dy/da = 1, dy/db = −1.</summary>
     /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
     public static Tensor Sub(Tensor a, Tensor b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        BinaryOp<SubKernel>("sub", new SubNode(), a, b, file, line);
+        BinaryOp<SubKernel, SubNode>("sub", a, b, file, line);
 
     /// <summary>y = a·b elementwise with broadcasting; dy/da = b, dy/db = a.</summary>
     /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
     public static Tensor Mul(Tensor a, Tensor b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        BinaryOp<MulKernel>("mul", new MulNode(), a, b, file, line);
+        BinaryOp<MulKernel, MulNode>("mul", a, b, file, line);
 
     /// <summary>y = a/b elementwise with broadcasting; dy/da = 1/b, dy/db = −a/b².</summary>
     /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
     public static Tensor Div(Tensor a, Tensor b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        BinaryOp<DivKernel>("div", new DivNode(), a, b, file, line);
+        BinaryOp<DivKernel, DivNode>("div", a, b, file, line);
 
     /// <summary>
     /// y = a·b, except y = 0 wherever a or b is exactly 0 (even if the other is ±∞ or NaN). Backward
     /// rules use it to keep structurally zero gradients zero; dy/da = b, dy/db = a.
     /// </summary>
     public static Tensor SafeMul(Tensor a, Tensor b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        BinaryOp<SafeMulKernel>("safe_mul", new SafeMulNode(), a, b, file, line);
+        BinaryOp<SafeMulKernel, SafeMulNode>("safe_mul", a, b, file, line);
 
     /// <summary>Instance form of <see cref="SafeMul(Tensor, Tensor, string, int)"/>.</summary>
     public Tensor SafeMul(Tensor other, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => SafeMul(this, other, file, line);

@@ -10,12 +10,23 @@ internal static class Dispatch
 
     public static bool ShouldRecord(Tensor a, Tensor b) => (a.RequiresGrad || b.RequiresGrad) && Tape.IsRecording;
 
+    /// <summary>Below this length the scalar form beats the vector form's setup cost.</summary>
+    private const int Tiny = 4;
+
     public static Tensor Unary<K>(Tensor x, double p = 0) where K : IUnaryKernel
     {
         var y = Tensor.EmptyLike(x);
-        if (x.DType == DType.Float32) K.Run(x.SpanF, y.SpanF, (float)p);
-        else K.Run(x.SpanD, y.SpanD, p);
+        if (x.DType == DType.Float32) Run<K, float>(x.SpanF, y.SpanF, (float)p);
+        else Run<K, double>(x.SpanD, y.SpanD, p);
         return y;
+    }
+
+    private static void Run<K, T>(Span<T> x, Span<T> y, T p) where K : IUnaryKernel where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (x.Length <= Tiny)
+            for (int i = 0; i < x.Length; i++) y[i] = K.Invoke(x[i], p);
+        else
+            K.Run<T>(x, y, p);
     }
 
     public static Tensor Binary<K>(string op, Tensor a, Tensor b) where K : IBinaryKernel

@@ -163,12 +163,6 @@ internal static class Elementwise
 
 public sealed partial class Tensor
 {
-    private Tensor UnaryOp<K>(Node node, string file, int line, double p = 0) where K : IUnaryKernel
-    {
-        var y = Unary<K>(this, p);
-        if (ShouldRecord(this)) Node.Record(node, y, [this], file, line);
-        return y;
-    }
 
     /// <summary>y = −x; dy/dx = −1.</summary>
     public Tensor Neg([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
@@ -271,16 +265,26 @@ public sealed partial class Tensor
     public Tensor Pow(double p, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         if (double.IsNaN(p)) throw new ArgumentException("pow: exponent p is NaN", nameof(p));
-        return UnaryOp<PowKernel>(new PowNode(p), file, line, p);
+        var y = Unary<PowKernel>(this, p);
+        if (ShouldRecord(this)) Node.Record(new PowNode(p), y, [this], file, line);
+        return y;
     }
 
     /// <summary>y = x + c; dy/dx = 1.</summary>
-    public Tensor AddScalar(double c, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        UnaryOp<AddScalarKernel>(new AddScalarNode(c), file, line, c);
+    public Tensor AddScalar(double c, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<AddScalarKernel>(this, c);
+        if (ShouldRecord(this)) Node.Record(new AddScalarNode(c), y, [this], file, line);
+        return y;
+    }
 
     /// <summary>y = c·x; dy/dx = c.</summary>
-    public Tensor MulScalar(double c, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        UnaryOp<MulScalarKernel>(new MulScalarNode(c), file, line, c);
+    public Tensor MulScalar(double c, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var y = Unary<MulScalarKernel>(this, c);
+        if (ShouldRecord(this)) Node.Record(new MulScalarNode(c), y, [this], file, line);
+        return y;
+    }
 
     /// <summary>
     /// This tensor converted to <paramref name="dtype"/> (the same tensor if it already has it).
