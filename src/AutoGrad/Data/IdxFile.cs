@@ -130,8 +130,10 @@ public sealed class IdxFile
         var r = new float[count];
         if (DataType == IdxDataType.UInt8)
         {
-            float sc = (float)scale;
-            for (long i = 0; i < count; i++) r[i] = _data[i] * sc;
+            // A table keeps byte·scale rounded once from float64 (byte·(float)scale would round twice).
+            Span<float> table = stackalloc float[256];
+            for (int v = 0; v < 256; v++) table[v] = (float)(v * scale);
+            for (long i = 0; i < count; i++) r[i] = table[_data[i]];
             return r;
         }
         for (long i = 0; i < count; i++) r[i] = (float)(Get(i) * scale);
