@@ -31,22 +31,15 @@ public sealed class ParameterSnapshot
     /// <summary>The parameters this snapshot belongs to.</summary>
     public IReadOnlyList<Tensor> Parameters => _parameters;
 
-    /// <summary>Copies the parameters' current values into the snapshot (no allocation).</summary>
-    /// <exception cref="InvalidOperationException">A parameter's shape or dtype changed since the snapshot was created.</exception>
+    /// <summary>Copies the parameters' current values into the snapshot (no allocation; a tensor's shape and dtype never change).</summary>
     public void Capture()
     {
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            CheckSame(i);
-            Copy(_parameters[i], _copies[i]);
-        }
+        for (int i = 0; i < _parameters.Length; i++) Copy(_parameters[i], _copies[i]);
     }
 
-    /// <summary>Writes the snapshot's values back into the same parameter tensors (outside the tape).</summary>
-    /// <exception cref="InvalidOperationException">A parameter's shape or dtype changed since the snapshot was created.</exception>
+    /// <summary>Writes the snapshot's values back into the same parameter tensors (outside the tape; their version is bumped).</summary>
     public void Restore()
     {
-        for (int i = 0; i < _parameters.Length; i++) CheckSame(i);
         for (int i = 0; i < _parameters.Length; i++)
         {
             _parameters[i].Storage.Version++;
@@ -56,14 +49,6 @@ public sealed class ParameterSnapshot
 
     /// <summary>The saved value of parameter <paramref name="index"/> (a copy owned by the snapshot; do not modify).</summary>
     public Tensor Saved(int index) => _copies[index];
-
-    private void CheckSame(int i)
-    {
-        var p = _parameters[i];
-        var c = _copies[i];
-        if (p.DType != c.DType || !Shapes.Equal(p.Shape, c.Shape))
-            throw new InvalidOperationException($"ParameterSnapshot: parameter {i} ({p.Name ?? "unnamed"}) is now {p.DType.Name()} {Shapes.Format(p.Shape)} but was {c.DType.Name()} {Shapes.Format(c.Shape)}");
-    }
 
     private static void Copy(Tensor from, Tensor to)
     {
