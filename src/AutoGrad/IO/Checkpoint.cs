@@ -24,7 +24,7 @@ public static class Checkpoint
     /// <summary>The format version this library writes (and the only one it reads).</summary>
     public const int FormatVersion = 1;
 
-    private const int PrefixSize = 16; // magic (8) + version (4) + header length (4)
+    private const int PrefixSize = 24; // magic (8) + version (4) + header length (4) + file length (8)
     private const int ChecksumSize = 32;
     private const int MaxRank = 32;
 
@@ -75,10 +75,13 @@ public static class Checkpoint
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
+                long dataLength = tensors.Sum(t => (long)t.Value.Numel * t.Value.DType.Size())
+                    + (optimizer?.Tensors.Values.Sum(t => (long)t.Numel * t.DType.Size()) ?? 0);
                 Span<byte> prefix = stackalloc byte[PrefixSize];
                 Magic.CopyTo(prefix);
                 BinaryPrimitives.WriteUInt32LittleEndian(prefix[8..], FormatVersion);
                 BinaryPrimitives.WriteUInt32LittleEndian(prefix[12..], (uint)header.Length);
+                BinaryPrimitives.WriteInt64LittleEndian(prefix[16..], PrefixSize + header.Length + dataLength + ChecksumSize);
                 Write(fs, hash, prefix);
                 Write(fs, hash, header);
                 foreach (var (_, t) in tensors) WriteData(fs, hash, t);
@@ -253,18 +256,29 @@ public static class Checkpoint
     {
         int n = bytes.Length;
         var magic = Magic;
-        if (n < magic.Length || !bytes.AsSpan(0, magic.Length).SequenceEqual(magic))
-            throw new CheckpointException(path, $"is not an AutoGrad checkpoint: it starts with {Hex(bytes.AsSpan(0, Math.Min(n, magic.Length)))}, expected the magic bytes {Hex(magic)}");
-        if (n < PrefixSize + ChecksumSize)
-            throw new CheckpointException(path, $"is truncated: {n} bytes, but even an empty checkpoint has {PrefixSize + ChecksumSize}");
+        int m = Math.Min(n, magic.Length);
+        if (!bytes.AsSpan(0, m).SequenceEqual(magic[..m]))
+            throw new CheckpointException(path, $"is not an AutoGrad checkpoint: it starts with {Hex(bytes.AsSpan(0, m))}, expected the magic bytes {Hex(magic)}");
+        if (n < PrefixSize)
+            throw new CheckpointException(path, $"is truncated: {n} bytes, but the fixed part before the header alone has {PrefixSize}");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
         if (version != FormatVersion)
             throw new CheckpointException(path, version > FormatVersion
                 ? $"has format version {version}, written by a newer AutoGrad; this one reads version {FormatVersion}"
                 : $"has format version {version}; this AutoGrad reads version {FormatVersion}");
         uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12));
+        long declared = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16));
+        if (n < declared)
+            throw new CheckpointException(path, $"is truncated: it records a length of {declared} bytes, but only {n} are there");
+        if (n > declared)
+            throw new CheckpointException(path, $"has {n - declared} unexpected bytes after the {declared} it records (or its length field is corrupted)");
+        // The checksum comes before the header is trusted: a damaged header is reported as damage, not as nonsense.
+        var stored = bytes.AsSpan(n - ChecksumSize, ChecksumSize);
+        var actual = SHA256.HashData(bytes.AsSpan(0, n - ChecksumSize));
+        if (!stored.SequenceEqual(actual))
+            throw new CheckpointException(path, $"is corrupted: the SHA-256 of its contents is {Convert.ToHexStringLower(actual)} but the file records {Convert.ToHexStringLower(stored)}");
         if (headerLength > (uint)(n - PrefixSize - ChecksumSize))
-            throw new CheckpointException(path, $"is truncated or corrupted: its header is declared as {headerLength} bytes, but the file has only {n} bytes in all");
+            throw new CheckpointException(path, $"is malformed: its header is declared as {headerLength} bytes, but the file has only {n} bytes in all");
 
         var reader = new HeaderReader(path, bytes.AsSpan(PrefixSize, (int)headerLength));
         var meta = new OrderedDictionary<string, string>(StringComparer.Ordinal);
@@ -308,13 +322,7 @@ public static class Checkpoint
         foreach (var e in entries) dataLength += (long)Shapes.Numel(e.Shape) * e.DType.Size();
         long expected = PrefixSize + headerLength + dataLength + ChecksumSize;
         if (n != expected)
-            throw new CheckpointException(path, n < expected
-                ? $"is truncated: its header describes {entries.Count} tensors needing {expected} bytes in all, but the file has {n}"
-                : $"has {n - expected} unexpected bytes: its header describes {expected} bytes in all, but the file has {n}");
-        var stored = bytes.AsSpan(n - ChecksumSize, ChecksumSize);
-        var actual = SHA256.HashData(bytes.AsSpan(0, n - ChecksumSize));
-        if (!stored.SequenceEqual(actual))
-            throw new CheckpointException(path, $"is corrupted: the SHA-256 of its contents is {Convert.ToHexStringLower(actual)} but the file records {Convert.ToHexStringLower(stored)}");
+            throw new CheckpointException(path, $"is malformed: its header describes {entries.Count} tensors making {expected} bytes in all, but the file has {n}");
 
         int offset = PrefixSize + (int)headerLength;
         var tensors = new List<Tensor>(entries.Count);
