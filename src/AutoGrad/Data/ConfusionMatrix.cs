@@ -100,7 +100,9 @@ public sealed class ConfusionMatrix
     {
         var inv = CultureInfo.InvariantCulture;
         static string Pct(double v) => double.IsNaN(v) ? "-" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + "%";
-        var rowLabels = Enumerable.Range(0, ClassCount).Select(i => $"{i} {ClassNames[i]}").ToArray();
+        // Names that are just the index ("0", "1", ...) are not repeated.
+        var rowLabels = Enumerable.Range(0, ClassCount)
+            .Select(i => ClassNames[i] == i.ToString(inv) ? ClassNames[i] : $"{i} {ClassNames[i]}").ToArray();
         int labelWidth = Math.Max("precision".Length, rowLabels.Max(s => s.Length));
         int cell = Math.Max(7, _counts.Max().ToString(inv).Length + 1);
         var sb = new StringBuilder();

@@ -38,8 +38,8 @@ public static class CsvDataset
     public static Dataset Read(TextReader reader, string sourceName, bool hasHeader = false, char separator = ',', IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        if (char.IsWhiteSpace(separator) && separator != '\t')
-            throw new ArgumentException($"CsvDataset: separator '{separator}' would collide with the trimming of fields; use ',', ';', '\\t' or similar", nameof(separator));
+        if (separator is '\n' or '\r')
+            throw new ArgumentException("CsvDataset: the separator cannot be a line break; use ',', ';', '\\t' or similar", nameof(separator));
         var features = new List<float>();
         var rawLabels = new List<string>();
         var labelLines = new List<int>();

@@ -40,13 +40,14 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// Creates an optimizer over <c>model.Parameters()</c>. Weight decay leaves the model's biases
-    /// out unless <paramref name="decayBiases"/> is true, as the notes do for L2 (seed 001).
+    /// Creates an optimizer over <c>model.Parameters()</c> (a tensor registered under two names,
+    /// for weight sharing, counts once). Weight decay leaves the model's biases out unless
+    /// <paramref name="decayBiases"/> is true, as the notes do for L2 (seed 001).
     /// </summary>
     /// <exception cref="ArgumentException">The model has no parameters.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The learning rate is not &gt; 0 or the weight decay is negative.</exception>
     protected Optimizer(string kind, Module model, double learningRate, double weightDecay, bool decayBiases)
-        : this(kind, CheckParameters(kind, (model ?? throw new ArgumentNullException(nameof(model))).Parameters()),
+        : this(kind, CheckParameters(kind, Distinct((model ?? throw new ArgumentNullException(nameof(model))).Parameters())),
                decayBiases ? null : new HashSet<Tensor>(model.Biases(), ReferenceEqualityComparer.Instance), learningRate, weightDecay)
     {
     }
@@ -79,6 +80,9 @@ public abstract class Optimizer
         }
         return list;
     }
+
+    // A tensor shared by two layers of a model (weight sharing) is one parameter to update, once per step.
+    private static IEnumerable<Tensor> Distinct(IEnumerable<Tensor> parameters) => parameters.Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
 
     private static string Describe(Tensor t) => $"{t.Name ?? "unnamed"} {Shapes.Format(t.Shape)}";
 

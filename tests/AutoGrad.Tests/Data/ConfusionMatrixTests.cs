@@ -35,6 +35,13 @@ public class ConfusionMatrixTests
     }
 
     [Fact]
+    public void IndexNamesAreNotRepeated()
+    {
+        var lines = new ConfusionMatrix([0, 1], [0, 1], 2).ToString().Split('\n');
+        Assert.Matches(@"^0\s+1\s+0\s+100\.0%$", lines[2]);
+    }
+
+    [Fact]
     public void FromScoresUsesTheArgmax()
     {
         var m = ConfusionMatrix.FromScores(Tensor.FromArray(new float[,] { { 1, 0 }, { 0, 1 }, { 0, 1 } }), [0, 0, 1]);

@@ -89,6 +89,15 @@ public class CsvDatasetTests
     }
 
     [Fact]
+    public void TabsAndSpacesWorkAsSeparatorsButLineBreaksDoNot()
+    {
+        var d = CsvDataset.Read(new StringReader("1\t2\t0\n3\t4\t1\n"), "tabs", separator: '\t');
+        Assert.Equal([1f, 2f, 3f, 4f], d.Features.ToFloatArray());
+        Assert.Equal(2, CsvDataset.Read(new StringReader("1 2 0\n"), "spaces", separator: ' ').FeatureCount);
+        Assert.Equal("separator", Assert.Throws<ArgumentException>(() => CsvDataset.Read(new StringReader("1"), "x", separator: '\n')).ParamName);
+    }
+
+    [Fact]
     public void AMissingFileIsReported()
     {
         var e = Assert.Throws<FileNotFoundException>(() => CsvDataset.Load("/nonexistent/data.csv"));

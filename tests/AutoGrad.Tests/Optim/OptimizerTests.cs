@@ -64,6 +64,30 @@ public class OptimizerTests
         Assert.Contains("not a leaf", Assert.Throws<ArgumentException>(() => new Sgd([nonLeaf])).Message);
     }
 
+    private sealed class SharedWeights : AutoGrad.NN.Module
+    {
+        public Tensor W { get; }
+
+        public SharedWeights()
+        {
+            W = RegisterParameter("encoder", Tensor.Ones(2));
+            RegisterParameter("decoder", W);
+        }
+
+        public override Tensor Forward(Tensor input) => input * W * W;
+    }
+
+    [Fact]
+    public void ATensorSharedByTwoLayersIsUpdatedOnce()
+    {
+        var model = new SharedWeights();
+        var sgd = new Sgd(model, 0.1);
+        Assert.Single(sgd.Parameters);
+        model.W.Grad = Tensor.Ones(2);
+        sgd.Step();
+        Assert.Equal([0.9f, 0.9f], model.W.ToFloatArray());
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public void ParametersWithoutGradientAreLeftAlone(string kind)
