@@ -54,6 +54,7 @@ public sealed class IdxFile
     public static IdxFile Read(Stream stream, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
         long length = stream.CanSeek ? stream.Length - stream.Position : -1;
         // Not disposed: the caller owns the stream (disposing the buffer would close it).
         var buffered = new BufferedStream(stream, 1 << 16);
