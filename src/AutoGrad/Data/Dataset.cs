@@ -44,6 +44,40 @@ public sealed class Dataset
         ClassNames = classNames ?? Enumerable.Range(0, k).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 
+    /// <summary>A data set from a feature matrix (one row per example) and one label per row.</summary>
+    /// <exception cref="ArgumentException">Row and label counts differ, or a label is out of range.</exception>
+    public static Dataset FromArrays(float[,] features, int[] labels, int? classCount = null, IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return new Dataset(Tensor.FromArray(features), labels, classCount, classNames);
+    }
+
+    /// <summary>A data set from a feature matrix given as doubles (stored as float32).</summary>
+    /// <exception cref="ArgumentException">Row and label counts differ, or a label is out of range.</exception>
+    public static Dataset FromArrays(double[,] features, int[] labels, int? classCount = null, IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return new Dataset(Tensor.FromArray(features), labels, classCount, classNames);
+    }
+
+    /// <summary>A data set from jagged rows of features (every row the same length) and one label per row.</summary>
+    /// <exception cref="ArgumentException">Rows differ in length, row and label counts differ, or a label is out of range.</exception>
+    public static Dataset FromArrays(float[][] features, int[] labels, int? classCount = null, IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        int d = features.Length == 0 ? 0 : (features[0] ?? throw new ArgumentException("Dataset.FromArrays: row 0 is null", nameof(features))).Length;
+        var x = new float[features.Length * d];
+        for (int r = 0; r < features.Length; r++)
+        {
+            var row = features[r] ?? throw new ArgumentException($"Dataset.FromArrays: row {r} is null", nameof(features));
+            if (row.Length != d)
+                throw new ArgumentException($"Dataset.FromArrays: row {r} has {row.Length} features but row 0 has {d}", nameof(features));
+            row.CopyTo(x, r * d);
+        }
+        return new Dataset(Tensor.FromArray(x, features.Length, d), labels, classCount, classNames);
+    }
+
     /// <summary>The rows at the given indices, as a new data set.</summary>
     public Dataset Subset(ReadOnlySpan<int> rows)
     {

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.IO.Compression;
+
+namespace AutoGrad.Data;
+
+/// <summary>
+/// Reads a classification data set from a delimited text file of the user's: one example per
+/// line, the feature values first and the class label last (<c>x1,x2,...,xD,label</c>), with an
+/// optional header line. Files ending in <c>.gz</c> are decompressed.
+/// </summary>
+/// <remarks>
+/// Labels are either all non-negative integers (used as class indices) or names, which become
+/// classes 0, 1, ... in sorted (ordinal) order, unless <c>classNames</c> fixes the mapping, which
+/// you want when a train and a test file must agree. Blank lines are skipped; fields are trimmed.
+/// Every error names the file, the line number and what was wrong.
+/// </remarks>
+public static class CsvDataset
+{
+    /// <summary>Reads <paramref name="path"/> (see the class remarks for the format).</summary>
+    /// <param name="path">The file; <c>.gz</c> files are decompressed.</param>
+    /// <param name="hasHeader">Whether the first non-blank line is a header (its field count must match the data's).</param>
+    /// <param name="separator">Field separator (default ',').</param>
+    /// <param name="classNames">When given, labels must be these names (or indices into them), and map to their positions.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is empty or malformed; the message has the file, line and problem.</exception>
+    public static Dataset Load(string path, bool hasHeader = false, char separator = ',', IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"CsvDataset.Load: no such file '{path}'", path);
+        using var file = File.OpenRead(path);
+        using Stream s = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var reader = new StreamReader(s);
+        return Read(reader, path, hasHeader, separator, classNames);
+    }
+
+    /// <summary>Reads a data set from text; <paramref name="sourceName"/> names it in error messages.</summary>
+    /// <exception cref="InvalidDataException">The text is empty or malformed; the message has the source, line and problem.</exception>
+    public static Dataset Read(TextReader reader, string sourceName, bool hasHeader = false, char separator = ',', IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (separator is '\n' or '\r')
+            throw new ArgumentException("CsvDataset: the separator cannot be a line break; use ',', ';', '\\t' or similar", nameof(separator));
+        var features = new List<float>();
+        var rawLabels = new List<string>();
+        var labelLines = new List<int>();
+        int columns = -1, columnsLine = 0, lineNo = 0;
+        bool headerPending = hasHeader;
+        string? line;
+        while ((line = ReadLine(reader, sourceName, lineNo)) is not null)
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var fields = line.Split(separator);
+            if (headerPending)
+            {
+                headerPending = false;
+                if (fields.Length < 2) throw Error(sourceName, lineNo, $"the header has {fields.Length} field; expected at least one feature and a label");
+                columns = fields.Length;
+                columnsLine = lineNo;
+                continue;
+            }
+            if (columns < 0)
+            {
+                if (fields.Length < 2) throw Error(sourceName, lineNo, $"found {fields.Length} field; expected at least one feature and then the label (separator '{separator}')");
+                columns = fields.Length;
+                columnsLine = lineNo;
+            }
+            else if (fields.Length != columns)
+            {
+                throw Error(sourceName, lineNo, $"found {fields.Length} fields, expected {columns} ({columns - 1} features and a label, as on line {columnsLine})");
+            }
+            for (int c = 0; c < columns - 1; c++)
+            {
+                var f = fields[c].Trim();
+                if (f.Length == 0) throw Error(sourceName, lineNo, $"field {c + 1} (feature {c + 1}) is empty; missing values are not supported");
+                if (!float.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out float v))
+                    throw Error(sourceName, lineNo, $"field {c + 1} (feature {c + 1}) is '{f}', not a number");
+                if (!float.IsFinite(v)) throw Error(sourceName, lineNo, $"field {c + 1} (feature {c + 1}) is '{f}', which is not a finite float32 value");
+                features.Add(v);
+            }
+            var label = fields[columns - 1].Trim();
+            if (label.Length == 0) throw Error(sourceName, lineNo, $"the label (field {columns}) is empty");
+            rawLabels.Add(label);
+            labelLines.Add(lineNo);
+        }
+        if (rawLabels.Count == 0)
+            throw new InvalidDataException($"{sourceName}: no data rows{(hasHeader && !headerPending ? " after the header" : "")}; expected lines of 'feature1{separator}...{separator}featureD{separator}label'");
+
+        var (labels, names) = MapLabels(rawLabels, labelLines, sourceName, classNames);
+        int rows = rawLabels.Count;
+        return new Dataset(Tensor.FromArray(features.ToArray(), rows, columns - 1), labels, names.Count, names);
+    }
+
+    private static (int[] Labels, IReadOnlyList<string> Names) MapLabels(List<string> raw, List<int> lines, string source, IReadOnlyList<string>? classNames)
+    {
+        var labels = new int[raw.Count];
+        if (classNames is not null)
+        {
+            if (classNames.Count == 0) throw new ArgumentException("CsvDataset: classNames is empty", nameof(classNames));
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < classNames.Count; i++)
+                if (!index.TryAdd(classNames[i], i)) throw new ArgumentException($"CsvDataset: class name '{classNames[i]}' appears twice in classNames", nameof(classNames));
+            for (int r = 0; r < raw.Count; r++)
+            {
+                if (index.TryGetValue(raw[r], out int k)) labels[r] = k;
+                else if (int.TryParse(raw[r], NumberStyles.None, CultureInfo.InvariantCulture, out k) && k < classNames.Count) labels[r] = k;
+                else throw Error(source, lines[r], $"label '{raw[r]}' is not one of the {classNames.Count} classes given ({string.Join(", ", classNames)}) nor an index below {classNames.Count}");
+            }
+            return (labels, classNames);
+        }
+
+        bool numeric = true;
+        for (int r = 0; r < raw.Count && numeric; r++)
+            numeric = int.TryParse(raw[r], NumberStyles.None, CultureInfo.InvariantCulture, out labels[r]);
+        if (numeric)
+        {
+            int k = labels.Max() + 1;
+            return (labels, Enumerable.Range(0, k).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
+        }
+        var names = raw.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var map = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Length; i++) map[names[i]] = i;
+        for (int r = 0; r < raw.Count; r++) labels[r] = map[raw[r]];
+        return (labels, names);
+    }
+
+    // A damaged .gz surfaces while reading; say which file and where.
+    private static string? ReadLine(TextReader reader, string source, int lineNo)
+    {
+        try
+        {
+            return reader.ReadLine();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new InvalidDataException($"{source}: could not be read after line {lineNo}: {e.Message}", e);
+        }
+    }
+
+    private static InvalidDataException Error(string source, int line, string what) => new($"{source}, line {line}: {what}");
+}

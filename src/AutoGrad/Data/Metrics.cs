@@ -1,0 +1,126 @@
+namespace AutoGrad.Data;
+
+/// <summary>
+/// Evaluation metrics for classifiers, computed in float64 outside the tape: predicted classes
+/// (argmax), accuracy, log-loss. For a confusion matrix see <see cref="ConfusionMatrix"/>.
+/// </summary>
+public static class Metrics
+{
+    /// <summary>The predicted class of each row of a score matrix [N, C] (logits or probabilities): its argmax, the first on ties.</summary>
+    /// <exception cref="ShapeException">Not a matrix, or no columns.</exception>
+    public static int[] PredictedClasses(Tensor scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        Check.Rank("Metrics.PredictedClasses", "scores", scores, 2);
+        int n = scores.Shape[0], c = scores.Shape[1];
+        if (c == 0 && n > 0) throw new ShapeException("Metrics.PredictedClasses", $"Metrics.PredictedClasses: scores of shape {Shapes.Format(scores.Shape)} have no class columns");
+        var r = new int[n];
+        var s = scores.ToDoubleArray();
+        for (int i = 0; i < n; i++)
+        {
+            int best = 0;
+            for (int j = 1; j < c; j++) if (s[i * c + j] > s[i * c + best]) best = j;
+            r[i] = best;
+        }
+        return r;
+    }
+
+    /// <summary>Fraction of rows whose predicted class equals the label: <c>(1/N) Σᵢ [ŷᵢ = yᵢ]</c>.</summary>
+    /// <exception cref="ArgumentException">Lengths differ, or there are no rows.</exception>
+    public static double Accuracy(ReadOnlySpan<int> predicted, ReadOnlySpan<int> labels)
+    {
+        CheckCounts("Metrics.Accuracy", predicted.Length, labels.Length);
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++) if (predicted[i] == labels[i]) correct++;
+        return (double)correct / labels.Length;
+    }
+
+    /// <summary>Accuracy of the argmax of a score matrix [N, C] against labels.</summary>
+    /// <exception cref="ArgumentException">Row and label counts differ, or there are no rows.</exception>
+    public static double Accuracy(Tensor scores, ReadOnlySpan<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        Check.Rank("Metrics.Accuracy", "scores", scores, 2);
+        CheckCounts("Metrics.Accuracy", scores.Shape[0], labels.Length);
+        return Accuracy(PredictedClasses(scores), labels);
+    }
+
+    /// <summary>
+    /// Mean negative log-likelihood of the labels under predicted probabilities [N, C]:
+    /// <c>−(1/N) Σᵢ log max(p_{i,yᵢ}, ε)</c>; the floor ε keeps a confident mistake finite (as scikit-learn's log_loss).
+    /// </summary>
+    /// <exception cref="ArgumentException">Counts differ, no rows, a label outside [0, C), or a probability outside [0, 1].</exception>
+    public static double LogLoss(Tensor probabilities, ReadOnlySpan<int> labels, double epsilon = 1e-15)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        const string op = "Metrics.LogLoss";
+        Check.Rank(op, "probabilities", probabilities, 2);
+        Check.InRange(op, nameof(epsilon), epsilon, 0, 0.5);
+        int n = probabilities.Shape[0], c = probabilities.Shape[1];
+        CheckCounts(op, n, labels.Length);
+        var p = probabilities.ToDoubleArray();
+        double total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            CheckLabel(op, labels[i], i, c);
+            double q = p[i * c + labels[i]];
+            if (!(q >= 0 && q <= 1)) throw new ArgumentException($"{op}: probability {q} at row {i}, class {labels[i]} is not in [0, 1]; pass softmax outputs, or use LogLossFromLogits", nameof(probabilities));
+            total -= Math.Log(Math.Max(q, epsilon));
+        }
+        return total / n;
+    }
+
+    /// <summary>
+    /// Log-loss from logits z [N, C] (softmax applied implicitly, stably):
+    /// <c>(1/N) Σᵢ (logΣⱼ e^{z_{ij}} − z_{i,yᵢ})</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Counts differ, no rows, or a label outside [0, C).</exception>
+    public static double LogLossFromLogits(Tensor logits, ReadOnlySpan<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        const string op = "Metrics.LogLossFromLogits";
+        Check.Rank(op, "logits", logits, 2);
+        int n = logits.Shape[0], c = logits.Shape[1];
+        CheckCounts(op, n, labels.Length);
+        var z = logits.ToDoubleArray();
+        double total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            CheckLabel(op, labels[i], i, c);
+            double m = double.NegativeInfinity;
+            for (int j = 0; j < c; j++) m = Math.Max(m, z[i * c + j]);
+            double s = 0;
+            for (int j = 0; j < c; j++) s += Math.Exp(z[i * c + j] - m);
+            total += m + Math.Log(s) - z[i * c + labels[i]];
+        }
+        return total / n;
+    }
+
+    /// <summary>Mean squared error <c>(1/N) Σ (ŷ − y)²</c> over all elements of two tensors of the same shape.</summary>
+    /// <exception cref="ShapeException">The shapes differ.</exception>
+    /// <exception cref="ArgumentException">The tensors are empty.</exception>
+    public static double MeanSquaredError(Tensor predicted, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(predicted);
+        ArgumentNullException.ThrowIfNull(target);
+        Check.SameShape("Metrics.MeanSquaredError", predicted, target);
+        if (predicted.Numel == 0) throw new ArgumentException("Metrics.MeanSquaredError: the tensors are empty", nameof(predicted));
+        var a = predicted.ToDoubleArray();
+        var b = target.ToDoubleArray();
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+        return s / a.Length;
+    }
+
+    internal static void CheckCounts(string op, int predicted, int labels)
+    {
+        if (predicted != labels) throw new ArgumentException($"{op}: {predicted} predictions but {labels} labels; there must be one label per row", nameof(labels));
+        if (labels == 0) throw new ArgumentException($"{op}: no rows to evaluate", nameof(labels));
+    }
+
+    internal static void CheckLabel(string op, int label, int row, int classes)
+    {
+        if ((uint)label >= (uint)classes)
+            throw new ArgumentOutOfRangeException("labels", label, $"{op}: label {label} at row {row} is outside [0, {classes})");
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+
+namespace AutoGrad.Data;
+
+/// <summary>
+/// Loads a directory in the MNIST layout (MNIST, Fashion-MNIST, KMNIST...): the four IDX files
+/// <c>train-images-idx3-ubyte</c>, <c>train-labels-idx1-ubyte</c>, <c>t10k-images-idx3-ubyte</c>,
+/// <c>t10k-labels-idx1-ubyte</c>, each optionally gzipped (<c>.gz</c>); the variant names with a
+/// dot (<c>train-images.idx3-ubyte</c>) are accepted too. Images become rows of
+/// <c>rows·columns</c> features scaled to [0, 1] (byte/255).
+/// </summary>
+public static class MnistFormat
+{
+    /// <summary>The directory used when none is given: Debian's <c>dataset-fashion-mnist</c> package.</summary>
+    public const string DefaultDirectory = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>The environment variable naming the data directory (<c>AUTOGRAD_DATA</c>).</summary>
+    public const string EnvironmentVariable = "AUTOGRAD_DATA";
+
+    /// <summary>Fashion-MNIST's ten classes, in label order.</summary>
+    public static IReadOnlyList<string> FashionClassNames { get; } =
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    /// <summary>The directory to read: <paramref name="dataDirectory"/> if given, else <c>$AUTOGRAD_DATA</c>, else <see cref="DefaultDirectory"/>.</summary>
+    public static string ResolveDirectory(string? dataDirectory = null)
+    {
+        if (!string.IsNullOrWhiteSpace(dataDirectory)) return dataDirectory;
+        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        return string.IsNullOrWhiteSpace(env) ? DefaultDirectory : env;
+    }
+
+    /// <summary>
+    /// Loads the training and test sets of <paramref name="directory"/>. Class names default to
+    /// "0", "1", ... for as many classes as the labels use.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="FileNotFoundException">One of the four files is missing; the message lists the names looked for.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed, or images and labels disagree; the message says what was expected.</exception>
+    public static (Dataset Train, Dataset Test) Load(string directory, IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"MNIST-format data: no directory '{directory}'. {HowToGet}");
+        var (trainX, trainY, shape) = ReadPair(Find(directory, "train-images", "idx3"), Find(directory, "train-labels", "idx1"));
+        var (testX, testY, testShape) = ReadPair(Find(directory, "t10k-images", "idx3"), Find(directory, "t10k-labels", "idx1"));
+        if (shape != testShape)
+            throw new InvalidDataException($"MNIST-format data in '{directory}': training images are {shape.Rows}×{shape.Cols} but test images are {testShape.Rows}×{testShape.Cols}; both sets must have the same image size");
+        int k = Math.Max(trainY.DefaultIfEmpty(-1).Max(), testY.DefaultIfEmpty(-1).Max()) + 1;
+        if (classNames is not null)
+        {
+            if (k > classNames.Count)
+                throw new InvalidDataException($"MNIST-format data in '{directory}': a label is {k - 1} but only {classNames.Count} class names were given");
+            k = classNames.Count;
+        }
+        var names = classNames ?? Enumerable.Range(0, k).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        int d = shape.Rows * shape.Cols;
+        return (new Dataset(Wrap(trainX, trainY.Length, d), trainY, k, names),
+                new Dataset(Wrap(testX, testY.Length, d), testY, k, names));
+    }
+
+    /// <summary>Loads Fashion-MNIST from <paramref name="directory"/>, with its class names.</summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="FileNotFoundException">A file is missing.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed.</exception>
+    public static (Dataset Train, Dataset Test) LoadFashionMnist(string directory) => Load(directory, FashionClassNames);
+
+    /// <summary>Reads one images file (rank 3, unsigned bytes) and its labels file (rank 1, unsigned bytes) into a data set.</summary>
+    /// <exception cref="InvalidDataException">A file is malformed, or the counts differ.</exception>
+    public static Dataset LoadPair(string imagesPath, string labelsPath, IReadOnlyList<string>? classNames = null)
+    {
+        var (x, y, shape) = ReadPair(imagesPath, labelsPath);
+        int k = classNames?.Count ?? y.DefaultIfEmpty(-1).Max() + 1;
+        if (classNames is not null && y.Length > 0 && y.Max() >= k)
+            throw new InvalidDataException($"{labelsPath}: a label is {y.Max()} but only {k} class names were given");
+        return new Dataset(Wrap(x, y.Length, shape.Rows * shape.Cols), y, k, classNames);
+    }
+
+    private static (float[] X, int[] Y, (int Rows, int Cols) Shape) ReadPair(string imagesPath, string labelsPath)
+    {
+        var images = IdxFile.Read(imagesPath);
+        if (images.DataType != IdxDataType.UInt8 || images.Dimensions.Count != 3)
+            throw new InvalidDataException($"{imagesPath}: expected images as unsigned bytes with 3 dimensions (count, rows, columns), found {images.DataType} with dimensions [{string.Join(", ", images.Dimensions)}]");
+        var labels = IdxFile.Read(labelsPath);
+        if (labels.DataType != IdxDataType.UInt8 || labels.Dimensions.Count != 1)
+            throw new InvalidDataException($"{labelsPath}: expected labels as unsigned bytes with 1 dimension (count), found {labels.DataType} with dimensions [{string.Join(", ", labels.Dimensions)}]");
+        if (images.Dimensions[0] != labels.Dimensions[0])
+            throw new InvalidDataException($"{imagesPath} holds {images.Dimensions[0]} images but {labelsPath} holds {labels.Dimensions[0]} labels; expected one label per image");
+        return (images.ToFloatArray(1.0 / 255), labels.ToInt32Array(), (images.Dimensions[1], images.Dimensions[2]));
+    }
+
+    // 60,000 Fashion-MNIST images are 188 MB as float32: take ownership of the array instead of copying it.
+    private static Tensor Wrap(float[] x, int rows, int cols) => new([rows, cols], DType.Float32, new Storage(x));
+
+    private static string Find(string directory, string stem, string kind)
+    {
+        string[] names = [$"{stem}-{kind}-ubyte", $"{stem}-{kind}-ubyte.gz", $"{stem}.{kind}-ubyte", $"{stem}.{kind}-ubyte.gz"];
+        foreach (var n in names)
+        {
+            var p = Path.Combine(directory, n);
+            if (File.Exists(p)) return p;
+        }
+        throw new FileNotFoundException($"MNIST-format data: '{directory}' has none of {string.Join(", ", names)}. {HowToGet}", Path.Combine(directory, names[0]));
+    }
+
+    private const string HowToGet =
+        "Expected a directory holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may be .gz), " +
+        "as published for MNIST and Fashion-MNIST; on Debian/Ubuntu 'apt install dataset-fashion-mnist' puts Fashion-MNIST in " + DefaultDirectory +
+        ". Point to another directory with --data-dir or $" + EnvironmentVariable + ".";
+}

@@ -1,0 +1,32 @@
+using AutoGrad.Optim;
+
+namespace AutoGrad.IO;
+
+/// <summary>The validated contents of a checkpoint file (see <see cref="Checkpoint.Read"/>).</summary>
+public sealed class CheckpointFile
+{
+    internal CheckpointFile(string path, int version, IReadOnlyDictionary<string, string> metadata,
+        IReadOnlyDictionary<string, Tensor> parameters, OptimizerState? optimizer)
+    {
+        Path = path;
+        Version = version;
+        Metadata = metadata;
+        Parameters = parameters;
+        Optimizer = optimizer;
+    }
+
+    /// <summary>The file read.</summary>
+    public string Path { get; }
+
+    /// <summary>The format version of the file.</summary>
+    public int Version { get; }
+
+    /// <summary>Free-form key/value strings saved with the model (e.g. how to rebuild it), in file order.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>The named parameter values, in file order.</summary>
+    public IReadOnlyDictionary<string, Tensor> Parameters { get; }
+
+    /// <summary>The optimizer state, if one was saved.</summary>
+    public OptimizerState? Optimizer { get; }
+}

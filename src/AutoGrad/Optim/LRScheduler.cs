@@ -1,0 +1,62 @@
+namespace AutoGrad.Optim;
+
+/// <summary>
+/// A learning-rate schedule: a closed form η(t) of the schedule's step count t, written into an
+/// optimizer's <see cref="Optimizer.LearningRate"/> by <see cref="Step"/>. Call <see cref="Step"/>
+/// once per epoch (η changes between epochs) or once per minibatch (t counts updates); the schedule
+/// does not care which, only the units of its arguments change.
+/// </summary>
+/// <remarks>
+/// η(0) is the optimizer's learning rate when the schedule is created (<see cref="BaseLearningRate"/>).
+/// Because the rate is a function of t, a resumed run gets the same rates after <see cref="Seek"/>.
+/// </remarks>
+public abstract class LRScheduler
+{
+    /// <summary>Attaches the schedule to <paramref name="optimizer"/>; its current rate becomes η(0).</summary>
+    protected LRScheduler(Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Optimizer = optimizer;
+        BaseLearningRate = optimizer.LearningRate;
+    }
+
+    /// <summary>The optimizer whose rate this schedule sets.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>η(0): the optimizer's rate when the schedule was created.</summary>
+    public double BaseLearningRate { get; }
+
+    /// <summary>Number of <see cref="Step"/> calls (t).</summary>
+    public int StepCount { get; private set; }
+
+    /// <summary>The optimizer's current learning rate.</summary>
+    public double LearningRate => Optimizer.LearningRate;
+
+    /// <summary>The schedule's learning rate after <paramref name="t"/> steps (t ≥ 0).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">t is negative.</exception>
+    public double RateAt(int t)
+    {
+        Check.NonNegative(GetType().Name, nameof(t), t);
+        return Rate(t);
+    }
+
+    /// <summary>The closed form η(t), for t ≥ 0.</summary>
+    protected abstract double Rate(int t);
+
+    /// <summary>Advances t by one and sets the optimizer's rate to η(t); returns the new rate.</summary>
+    public double Step()
+    {
+        StepCount++;
+        Optimizer.SetScheduledLearningRate(Rate(StepCount));
+        return Optimizer.LearningRate;
+    }
+
+    /// <summary>Sets t (e.g. when resuming from a checkpoint) and the optimizer's rate to η(t).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">t is negative.</exception>
+    public void Seek(int t)
+    {
+        Check.NonNegative(GetType().Name, nameof(t), t);
+        StepCount = t;
+        Optimizer.SetScheduledLearningRate(Rate(t));
+    }
+}

@@ -1,0 +1,91 @@
+using AutoGrad.Optim;
+using AutoGrad.Tests.Support;
+using static AutoGrad.Tests.Optim.OptimizerTestKit;
+
+namespace AutoGrad.Tests.Optim;
+
+public class SgdTests
+{
+    [Theory]
+    [InlineData(DType.Float64)]
+    [InlineData(DType.Float32)]
+    public void StepIsClosedForm(DType dtype)
+    {
+        var p = NewParameter(dtype);
+        const double lr = 0.1;
+        AssertMatches(p, new Sgd([p], lr), (w, g, _) => w.Select((wi, i) => wi - lr * g[i]).ToArray());
+    }
+
+    [Fact]
+    public void HandComputedStep()
+    {
+        // w = [1, -2], g = [0.5, -4], lr = 0.25: w' = [1 - 0.125, -2 + 1] = [0.875, -1].
+        var p = Tensor.From(DType.Float64, [1, -2]).RequireGrad();
+        p.Grad = Tensor.From(DType.Float64, [0.5, -4]);
+        new Sgd([p], 0.25).Step();
+        Assert.Equal([0.875, -1.0], p.ToDoubleArray());
+    }
+
+    [Theory]
+    [InlineData(DType.Float64)]
+    [InlineData(DType.Float32)]
+    public void DecoupledWeightDecayShrinksThenSteps(DType dtype)
+    {
+        var p = NewParameter(dtype);
+        const double lr = 0.1, wd = 0.5;
+        AssertMatches(p, new Sgd([p], lr, weightDecay: wd), (w, g, _) => w.Select((wi, i) => (1 - lr * wd) * wi - lr * g[i]).ToArray());
+    }
+
+    [Fact]
+    public void ForPlainSgdDecoupledDecayEqualsTheL2PenaltyStep()
+    {
+        // The one case where the two coincide: the gradient of (λ/2)‖w‖² is λw, so w − η(g + λw) = (1 − ηλ)w − ηg.
+        const double lr = 0.05, lambda = 0.3;
+        var decayed = NewParameter(DType.Float64);
+        var penalized = NewParameter(DType.Float64);
+        var sgdDecay = new Sgd([decayed], lr, weightDecay: lambda);
+        var sgdPenalty = new Sgd([penalized], lr);
+        for (int t = 0; t < 5; t++)
+        {
+            Backward(decayed);
+            sgdDecay.Step();
+            penalized.ZeroGrad();
+            var a = Tensor.From(DType.Float64, A, 2, 2);
+            var b = Tensor.From(DType.Float64, B, 2, 2);
+            var loss = (a * (penalized - b).Square()).Sum() * 0.5 + penalized.Square().Sum() * (lambda / 2);
+            loss.Backward();
+            sgdPenalty.Step();
+        }
+        var x = decayed.ToDoubleArray();
+        var y = penalized.ToDoubleArray();
+        for (int i = 0; i < x.Length; i++) Assert.Equal(y[i], x[i], 1e-12);
+    }
+
+    [Fact]
+    public void ModelConstructorLeavesBiasesOutOfWeightDecayUnlessAsked()
+    {
+        var model = new TinyLinearModel(3, 2, new Generator(1), DType.Float64);
+        model.Bias.CopyFromNoGrad([1.0, -1.0]);
+        foreach (var q in model.Parameters()) q.Grad = Tensor.ZerosLike(q);
+        var w0 = model.Weight.ToDoubleArray();
+
+        new Sgd(model, 0.1, weightDecay: 0.5).Step();
+        Assert.Equal([1.0, -1.0], model.Bias.ToDoubleArray());
+        Assert.Equal(w0.Select(v => v * 0.95), model.Weight.ToDoubleArray());
+
+        new Sgd(model, 0.1, weightDecay: 0.5, decayBiases: true).Step();
+        Assert.Equal([0.95, -0.95], model.Bias.ToDoubleArray());
+    }
+
+    [Fact]
+    public void ListConstructorDecaysEveryParameter()
+    {
+        var model = new TinyLinearModel(3, 2, new Generator(1), DType.Float64);
+        model.Bias.CopyFromNoGrad([1.0, -1.0]);
+        foreach (var q in model.Parameters()) q.Grad = Tensor.ZerosLike(q);
+        var sgd = new Sgd(model.Parameters(), 0.1, weightDecay: 0.5);
+        Assert.True(sgd.IsDecayed(1));
+        sgd.Step();
+        Assert.Equal([0.95, -0.95], model.Bias.ToDoubleArray());
+    }
+}
