@@ -1,15 +1,21 @@
 using System.CommandLine;
 using AutoGrad.Cli.Commands;
+using AutoGrad.IO;
 
 namespace AutoGrad.Cli;
 
 /// <summary>Builds the command tree and runs it; user errors become one line on stderr and exit code 1.</summary>
 public static class Cli
 {
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="output">Where results go.</param>
+    /// <param name="error">Where errors go (one line each, no stack trace).</param>
+    /// <param name="interactive">Show progress bars (a terminal) instead of plain lines.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
     {
         var root = new RootCommand("autograd: train and evaluate neural networks built on the AutoGrad library");
-        root.Subcommands.Add(TrainCommand.Create(output));
+        root.Subcommands.Add(TrainCommand.Create(output, interactive));
+        root.Subcommands.Add(EvaluateCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
@@ -17,6 +23,11 @@ public static class Cli
             return root.Parse(args).Invoke(config);
         }
         catch (UserError e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or CheckpointException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"error: {e.Message}");
             return 1;

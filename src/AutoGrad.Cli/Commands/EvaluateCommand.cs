@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using AutoGrad.Cli.Training;
+using AutoGrad.Data;
+using AutoGrad.IO;
+
+namespace AutoGrad.Cli.Commands;
+
+/// <summary>
+/// <c>autograd evaluate --load FILE</c>: rebuilds the model a checkpoint describes, loads its
+/// weights, and prints its accuracy and confusion matrix on the test split of the data set.
+/// </summary>
+public static class EvaluateCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var load = new Option<string>("--load") { Description = "Checkpoint written by 'autograd train --save'", Required = true };
+        var dataset = new Option<string?>("--dataset") { Description = "Data set to evaluate on (default: the one the model was trained on); same names as train" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Directory with the IDX files of fashion-mnist or mnist" };
+        var csvHeader = new Option<bool>("--csv-header") { Description = "The CSV file's first line is a header to skip" };
+        var cmd = new Command("evaluate", "Print a saved model's test accuracy and confusion matrix") { load, dataset, dataDir, csvHeader };
+        cmd.SetAction(r =>
+        {
+            Run(r.GetValue(load)!, r.GetValue(dataset), r.GetValue(dataDir), r.GetValue(csvHeader), output);
+            return 0;
+        });
+        return cmd;
+    }
+
+    public static double Run(string path, string? datasetName, string? dataDir, bool csvHeader, TextWriter output)
+    {
+        if (!File.Exists(path)) throw new UserError($"checkpoint '{path}' not found; write one with 'autograd train --save {path}'");
+        CheckpointFile file;
+        try { file = Checkpoint.Read(path); }
+        catch (CheckpointException e) { throw new UserError(e.Message); }
+        var (model, standardizer, trainedOn, seed, testFraction, classes) = Classifier.FromMetadata(file.Metadata, path);
+        try { Checkpoint.Load(path, model.Network); }
+        catch (CheckpointException e) { throw new UserError(e.Message); }
+
+        string name = datasetName ?? trainedOn;
+        var (_, test) = DataSources.Load(name, dataDir, csvHeader, testFraction, seed);
+        if (test.FeatureCount != standardizer.FeatureCount)
+            throw new UserError($"the model takes {standardizer.FeatureCount} features but '{name}' has {test.FeatureCount}");
+        var scores = model.Scores(standardizer.Transform(test).Features);
+        var predicted = model.Predict(scores);
+        double accuracy = Metrics.Accuracy(predicted, test.Labels);
+        var matrix = new ConfusionMatrix(test.Labels, predicted, Math.Max(classes.Length, test.ClassCount), classes.Length >= test.ClassCount ? classes : test.ClassNames);
+        output.WriteLine($"{name}: {test.Count} test rows, model {model.Kind} [{string.Join(", ", model.Sizes)}] from {path}");
+        output.WriteLine("confusion matrix (rows: actual, columns: predicted):");
+        output.WriteLine(matrix.ToString());
+        output.WriteLine($"test accuracy: {(100 * accuracy).ToString("F2", CultureInfo.InvariantCulture)}%");
+        return accuracy;
+    }
+}

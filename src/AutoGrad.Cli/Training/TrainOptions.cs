@@ -1,0 +1,54 @@
+namespace AutoGrad.Cli.Training;
+
+/// <summary>Everything <c>autograd train</c> was asked to do, validated.</summary>
+public sealed record TrainOptions
+{
+    public string Dataset { get; init; } = "digits";
+    public string? DataDir { get; init; }
+    public bool CsvHeader { get; init; }
+    public string Model { get; init; } = "mlp";
+    public int[] Hidden { get; init; } = [128];
+    public string Activation { get; init; } = "relu";
+    public double Dropout { get; init; }
+    public double L1 { get; init; }
+    public double L2 { get; init; }
+    public double WeightDecay { get; init; }
+    public string Optimizer { get; init; } = "adam";
+    public double LearningRate { get; init; } = 0.001;
+    public int BatchSize { get; init; } = 32;
+    public int Epochs { get; init; } = 30;
+    public double Holdout { get; init; } = 0.1;
+    public double TestFraction { get; init; } = 0.2;
+    public int EarlyStopping { get; init; }
+    public ulong Seed { get; init; }
+    public int Threads { get; init; } = Math.Min(2, Environment.ProcessorCount);
+    public string? Save { get; init; }
+    public string? Plot { get; init; }
+
+    public static readonly string[] Models = ["mlp", "softmax", "logistic", "perceptron"];
+    public static readonly string[] Activations = ["relu", "sigmoid", "tanh"];
+
+    /// <summary>Checks every value, naming the option, the value and what is allowed.</summary>
+    /// <exception cref="UserError">A value is out of range or unknown.</exception>
+    public TrainOptions Validated()
+    {
+        static string F(double v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!Models.Contains(Model)) throw new UserError($"--model must be one of {string.Join(", ", Models)}, got '{Model}'");
+        if (!Activations.Contains(Activation)) throw new UserError($"--activation must be one of {string.Join(", ", Activations)}, got '{Activation}'");
+        if (!AutoGrad.Optim.Optimizer.Kinds.Contains(Optimizer)) throw new UserError($"--optimizer must be one of {string.Join(", ", AutoGrad.Optim.Optimizer.Kinds)}, got '{Optimizer}'");
+        if (Hidden.Any(h => h <= 0)) throw new UserError($"--hidden sizes must be positive integers, got '{string.Join(",", Hidden)}'");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new UserError($"--dropout must be in [0, 1), got {F(Dropout)}");
+        if (!(L1 >= 0) || double.IsInfinity(L1)) throw new UserError($"--l1 must be a finite number >= 0, got {F(L1)}");
+        if (!(L2 >= 0) || double.IsInfinity(L2)) throw new UserError($"--l2 must be a finite number >= 0, got {F(L2)}");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new UserError($"--weight-decay must be a finite number >= 0, got {F(WeightDecay)}");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new UserError($"--lr must be a finite number > 0, got {F(LearningRate)}");
+        if (BatchSize <= 0) throw new UserError($"--batch-size must be > 0, got {BatchSize}");
+        if (Epochs <= 0) throw new UserError($"--epochs must be > 0, got {Epochs}");
+        if (!(Holdout >= 0 && Holdout < 1)) throw new UserError($"--holdout must be in [0, 1), got {F(Holdout)}");
+        if (EarlyStopping < 0) throw new UserError($"--early-stopping must be >= 0 (0 = off), got {EarlyStopping}");
+        if (EarlyStopping > 0 && Holdout == 0) throw new UserError("--early-stopping needs a holdout set: give --holdout a fraction > 0");
+        if (Threads < 1) throw new UserError($"--threads must be >= 1, got {Threads}");
+        if (Plot is not null && !Plot.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) throw new UserError($"--plot writes an SVG file: give a name ending in .svg, got '{Plot}'");
+        return this;
+    }
+}
