@@ -1,3 +1,5 @@
+using AutoGrad.Debugging;
+
 namespace AutoGrad.Autograd;
 
 /// <summary>
@@ -27,14 +29,14 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
 
     /// <summary>
     /// The site to record: the outermost composition being run, else the caller of the op itself,
-    /// else (when <see cref="Debugging.CaptureStackTraces"/> is on) the first frame outside the
+    /// else (when <see cref="DebugSettings.CaptureStackTraces"/> is on) the first frame outside the
     /// library.
     /// </summary>
     internal static SourceSite Resolve(string file, int line)
     {
         if (t_file is not null || t_scope is not null) return new SourceSite(t_file, t_line, t_scope);
         if (!string.IsNullOrEmpty(file)) return new SourceSite(file, line, null);
-        return Debugging.CaptureStackTraces ? FromStackTrace() : default;
+        return DebugSettings.CaptureStackTraces ? FromStackTrace() : default;
     }
 
     private static SourceSite FromStackTrace()
