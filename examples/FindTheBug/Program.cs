@@ -1,8 +1,9 @@
 // Finds a planted bug in a hand-written Gaussian log-likelihood with the local gradient check.
-// A heteroscedastic linear regression predicts a mean and a log standard deviation per point and
-// is trained on the negative log-likelihood; the custom op's backward has a sign error in
-// ∂ℓ/∂log σ. The model trains (badly) without any error message: the local check names the op,
-// the line of its Apply call, the input and the element. Exits 0 when the tool finds the bug.
+// A heteroscedastic linear regression predicts a mean and a log standard deviation per point; its
+// loss is the negative log-likelihood, and the custom op's backward has a sign error in
+// ∂ℓ/∂log σ. Trained with it, the model would fit σ badly without any error message; the local
+// check names the op, the line of its Apply call, the input and the element. Exits 0 when the
+// tool finds the planted bug and the corrected op passes.
 using AutoGrad;
 using AutoGrad.Autograd;
 using AutoGrad.Debugging;

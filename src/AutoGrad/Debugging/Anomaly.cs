@@ -57,7 +57,10 @@ public static class Anomaly
         for (int i = 0; i < inputs.Count; i++)
         {
             var (ibad, icount) = DebugText.NonFinite(inputs[i]);
-            parts.Add($"input {i} {Node.Describe(inputs[i])}{(icount == 0 ? "" : $" (already non-finite: {DebugText.List(ibad, icount)})")}");
+            string detail = icount > 0 ? $" (already non-finite: {DebugText.List(ibad, icount)})"
+                : Shapes.Equal(inputs[i].ShapeArray, output.ShapeArray) ? $" (at those elements: {DebugText.List(bad.Select(b => (b.Index, inputs[i].GetFlat(inputs[i].FlatIndex(b.Index)))).ToList(), count)})"
+                : "";
+            parts.Add($"input {i} {Node.Describe(inputs[i])}{detail}");
             if (icount > 0 && origin is null)
                 origin = inputs[i].GradFn is null
                     ? $" Input {i} was not produced by a recorded op (a leaf, data, or a value computed under NoGrad): check where it comes from."

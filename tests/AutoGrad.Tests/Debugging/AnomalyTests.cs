@@ -27,6 +27,7 @@ public class AnomalyTests
             Assert.Equal(double.NegativeInfinity, e.Values[0].Value);
             Assert.Equal([1, 1], e.Values[1].Index);
             Assert.Contains($"anomaly (forward): 'log' recorded at AnomalyTests.cs:{line} produced 2 non-finite values in its output float32 [2, 2]: [0, 1] = -inf, [1, 1] = -inf.", e.Message);
+            Assert.Contains("Inputs: input 0 float32 [2, 2] (at those elements: [0, 1] = 0, [1, 1] = 0).", e.Message);
             Assert.Contains("Its inputs are finite, so this op is where the non-finite values first appear.", e.Message);
         }
     }

@@ -143,6 +143,20 @@ public class GradPropertyTests
         Assert.Contains("MaxDim must be >= MinDim (3), got 2", r.Message);
     }
 
+    // The sample of docs/debugging-gradients.md, verbatim.
+    [Fact]
+    public void HuberLossHasTheRightGradient() =>
+        GradProperty.Assert(
+            xs => Huber(xs[0], xs[1]),
+            [InputSpec.Of("n, d"), InputSpec.Of("n, d").Constant().Named("target")],
+            cases: 50, seed: 1);
+
+    static Tensor Huber(Tensor prediction, Tensor target, double delta = 1.0)
+    {
+        var r = Tensor.Sub(prediction, target).Abs();
+        return Tensor.Where(r.Le(delta), r.Square() * 0.5, (r - 0.5 * delta) * delta).Mean();
+    }
+
     /// <summary>y = x²/2 for x ≤ 1 (dy/dx = x), with a planted error above 1 (it returns 2x there).</summary>
     private sealed class WrongAboveOne : CustomOp
     {
