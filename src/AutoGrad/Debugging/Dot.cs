@@ -26,6 +26,7 @@ public static class Dot
     /// <exception cref="AutogradException">The graph was freed by a Backward without retainGraph.</exception>
     public static string Export(Tensor root, bool gradientNorms = false)
     {
+        ArgumentNullException.ThrowIfNull(root);
         var graph = TapeGraph.Of(root, "Dot.Export");
         var observer = gradientNorms ? GradientObserver.Run(root, null, "Dot.Export") : null;
         var leaves = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);

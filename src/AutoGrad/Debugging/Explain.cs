@@ -24,6 +24,7 @@ public static class Explain
     /// <exception cref="AutogradException">The graph was freed by a Backward without retainGraph.</exception>
     public static GradientTrace Gradient(Tensor loss, Tensor parameter)
     {
+        ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(parameter);
         var graph = TapeGraph.Of(loss, "Explain");
         if (!parameter.IsLeaf || !parameter.RequiresGrad)

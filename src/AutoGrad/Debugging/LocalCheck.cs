@@ -44,6 +44,7 @@ public static class LocalCheck
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static LocalCheckReport Run(Tensor loss, LocalCheckOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(loss);
         options ??= new LocalCheckOptions();
         options.Validate();
         var graph = TapeGraph.Of(loss, "LocalCheck");

@@ -132,6 +132,24 @@ public class LocalCheckTests
     }
 
     [Fact]
+    public void CastsReplayAsIdentityOrAreSkipped()
+    {
+        var x = Tensor.From(DType.Float32, [1, 2, 3], 3).RequireGrad();
+        var up = x.To(DType.Float64).Exp().Sum();
+        var r = LocalCheck.Run(up);
+        Assert.True(r.Passed, r.ToString());
+        Assert.Equal(NodeCheckStatus.Passed, r.Nodes.Single(n => n.OpName == "to").Status);
+
+        var d = Tensor.From(DType.Float64, [1, 2, 3], 3).RequireGrad();
+        var down = d.To(DType.Float32).Exp().Sum();
+        r = LocalCheck.Run(down);
+        Assert.True(r.Passed, r.ToString());
+        var cast = r.Nodes.Single(n => n.OpName == "to");
+        Assert.Equal(NodeCheckStatus.Skipped, cast.Status);
+        Assert.Equal("the replay returns float32 for float64 inputs, so it cannot be checked in float64", cast.Note);
+    }
+
+    [Fact]
     public void ABackwardReturningAWrongShapeFails()
     {
         var x = Tensor.From(DType.Float32, [1, 2, 3], 3).RequireGrad();
