@@ -1,3 +1,5 @@
+using AutoGrad.Debugging;
+
 namespace AutoGrad.Autograd;
 
 /// <summary>
@@ -92,6 +94,7 @@ public abstract class Node
         if (node.SavesOutput) node._output = output;
         node.Sequence = Interlocked.Increment(ref s_sequence);
         output.GradFn = node;
+        if (Anomaly.Active != 0) Anomaly.CheckForward(node, output);
         return output;
     }
 

@@ -1,3 +1,5 @@
+using AutoGrad.Debugging;
+
 namespace AutoGrad.Autograd;
 
 /// <summary>
@@ -34,7 +36,7 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
 
     /// <summary>
     /// The site to record: the outermost composition being run, else the caller of the op itself,
-    /// else (when <see cref="Debugging.CaptureStackTraces"/> is on) the first frame outside the
+    /// else (when <see cref="DebugSettings.CaptureStackTraces"/> is on) the first frame outside the
     /// library.
     /// </summary>
     internal static SourceSite Resolve(string file, int line)
@@ -42,7 +44,7 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
         var a = t_ambient;
         if (a is not null && a.Active) return new SourceSite(a.File, a.Line, a.Scope);
         if (!string.IsNullOrEmpty(file)) return new SourceSite(file, line, null);
-        return Debugging.CaptureStackTraces ? FromStackTrace() : default;
+        return DebugSettings.CaptureStackTraces ? FromStackTrace() : default;
     }
 
     private static SourceSite FromStackTrace()

@@ -1,3 +1,5 @@
+using AutoGrad.Debugging;
+
 namespace AutoGrad.Autograd;
 
 /// <summary>
@@ -71,7 +73,18 @@ public static class Tape
     /// <param name="createGraph">Record the backward pass itself, so the gradients have a graph (higher-order derivatives). Implies retainGraph.</param>
     /// <exception cref="AutogradException">The root has no graph, a non-scalar root has no seed, the graph was freed by an earlier backward, or a saved tensor was modified in place.</exception>
     /// <exception cref="ArgumentException">The seed's shape or dtype differs from the root's.</exception>
-    public static void Backward(Tensor root, Tensor? seed = null, bool retainGraph = false, bool createGraph = false)
+    public static void Backward(Tensor root, Tensor? seed = null, bool retainGraph = false, bool createGraph = false) =>
+        Run(root, seed, retainGraph, createGraph, Anomaly.BackwardObserver, writeLeaves: true);
+
+    /// <summary>
+    /// A retained backward from <paramref name="root"/> that reports every node's incoming and
+    /// produced gradients to <paramref name="observer"/> and writes no <see cref="Tensor.Grad"/>:
+    /// how Explain and the DOT export see the chain rule without side effects.
+    /// </summary>
+    internal static void Observe(Tensor root, Tensor? seed, IBackwardObserver observer) =>
+        Run(root, seed, retainGraph: true, createGraph: false, observer, writeLeaves: false);
+
+    private static void Run(Tensor root, Tensor? seed, bool retainGraph, bool createGraph, IBackwardObserver? observer, bool writeLeaves)
     {
         ArgumentNullException.ThrowIfNull(root);
         seed = ValidateSeed(root, seed);
@@ -98,7 +111,7 @@ public static class Tape
                 var g = node.PendingGrad;
                 node.PendingGrad = null;
                 if (g is null) continue;
-                RunNode(node, g, leaves, createGraph, gradBuffers);
+                RunNode(node, g, leaves, createGraph, gradBuffers, observer);
             }
         }
         finally
@@ -108,7 +121,8 @@ public static class Tape
         }
 
         // Leaves are written only after every node succeeded, so a failed backward leaves .Grad untouched.
-        foreach (var (leaf, grad) in leaves) AccumulateLeaf(leaf, grad, createGraph);
+        if (writeLeaves)
+            foreach (var (leaf, grad) in leaves) AccumulateLeaf(leaf, grad, createGraph);
         if (!retainGraph)
             foreach (var node in order) node.Free();
     }
@@ -160,7 +174,7 @@ public static class Tape
         return result;
     }
 
-    private static void RunNode(Node node, Tensor g, List<(Tensor, Tensor)> leaves, bool createGraph, Tensor?[][] gradBuffers)
+    private static void RunNode(Node node, Tensor g, List<(Tensor, Tensor)> leaves, bool createGraph, Tensor?[][] gradBuffers, IBackwardObserver? observer)
     {
         if (node.IsFreed)
             throw new AutogradException(
@@ -179,6 +193,7 @@ public static class Tape
         }
         else grads = new Tensor?[inputs.Length];
         node.Backward(g, grads);
+        observer?.OnNode(node, g, grads);
         for (int i = 0; i < inputs.Length; i++)
         {
             var gi = grads[i];
