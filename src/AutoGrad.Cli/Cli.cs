@@ -20,7 +20,15 @@ public static class Cli
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
-            return root.Parse(args).Invoke(config);
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+            {
+                string command = parsed.CommandResult.Command == root ? "autograd" : $"autograd {parsed.CommandResult.Command.Name}";
+                var messages = string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')).Distinct());
+                error.WriteLine($"error: {messages} (run '{command} --help' for the options and their defaults)");
+                return 1;
+            }
+            return parsed.Invoke(config);
         }
         catch (UserError e)
         {

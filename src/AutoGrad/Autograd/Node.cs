@@ -29,6 +29,12 @@ public abstract class Node
     /// <summary>The op's name as users know it (e.g. <c>mul</c>, <c>matmul</c>, a custom op's name).</summary>
     public abstract string Name { get; }
 
+    /// <summary>
+    /// The local derivative rule in the notation of a derivation on paper (G is the gradient
+    /// arriving at the output), printed by Explain; null for ops that do not state one.
+    /// </summary>
+    public virtual string? Rule => null;
+
     /// <summary>The tensors the op read, in argument order.</summary>
     public IReadOnlyList<Tensor> Inputs => InputArray;
 

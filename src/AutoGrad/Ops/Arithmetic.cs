@@ -12,6 +12,7 @@ namespace AutoGrad;
 internal sealed class AddNode : Node
 {
     public override string Name => "add";
+    public override string Rule => "y = a + b;  ∂y/∂a = 1, ∂y/∂b = 1";
     protected internal override Tensor Forward(Tensor[] x) => Tensor.Add(x[0], x[1]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
@@ -25,6 +26,7 @@ internal sealed class AddNode : Node
 internal sealed class SubNode : Node
 {
     public override string Name => "sub";
+    public override string Rule => "y = a − b;  ∂y/∂a = 1, ∂y/∂b = −1";
     protected internal override Tensor Forward(Tensor[] x) => Tensor.Sub(x[0], x[1]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
@@ -38,6 +40,7 @@ internal sealed class SubNode : Node
 internal sealed class MulNode : Node
 {
     public override string Name => "mul";
+    public override string Rule => "y = a·b;  ∂y/∂a = b, ∂y/∂b = a";
     protected internal override Tensor Forward(Tensor[] x) => Tensor.Mul(x[0], x[1]);
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
     protected internal override void Backward(Tensor g, Tensor?[] grads)
@@ -51,6 +54,7 @@ internal sealed class MulNode : Node
 internal sealed class DivNode : Node
 {
     public override string Name => "div";
+    public override string Rule => "y = a/b;  ∂y/∂a = 1/b, ∂y/∂b = −a/b²";
     protected internal override Tensor Forward(Tensor[] x) => Tensor.Div(x[0], x[1]);
     protected override bool SavesInput(int i) => i == 1 || NeedsGrad(1);
     protected override bool SavesOutput => true;
@@ -66,6 +70,7 @@ internal sealed class DivNode : Node
 internal sealed class SafeMulNode : Node
 {
     public override string Name => "safe_mul";
+    public override string Rule => "y = a·b (0 if a or b is 0);  ∂y/∂a = b, ∂y/∂b = a";
     protected internal override Tensor Forward(Tensor[] x) => Tensor.SafeMul(x[0], x[1]);
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
     protected internal override void Backward(Tensor g, Tensor?[] grads)

@@ -13,6 +13,7 @@ namespace AutoGrad;
 internal sealed class WhereNode : Node
 {
     public override string Name => "where";
+    public override string Rule => "y = cond ? a : b;  ∂y/∂a = [cond], ∂y/∂b = [not cond]";
     protected internal override Tensor Forward(Tensor[] x) => Tensor.Where(x[0], x[1], x[2]);
     protected override bool SavesInput(int i) => i == 0;
     protected internal override void Backward(Tensor g, Tensor?[] grads)

@@ -12,6 +12,7 @@ namespace AutoGrad;
 internal sealed class NegNode : Node
 {
     public override string Name => "neg";
+    public override string Rule => "y = −x;  ∂y/∂x = −1";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Neg();
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = -g;
@@ -21,6 +22,7 @@ internal sealed class NegNode : Node
 internal sealed class ExpNode : Node
 {
     public override string Name => "exp";
+    public override string Rule => "y = eˣ;  ∂y/∂x = y";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Exp();
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
@@ -31,6 +33,7 @@ internal sealed class ExpNode : Node
 internal sealed class LogNode : Node
 {
     public override string Name => "log";
+    public override string Rule => "y = ln x;  ∂y/∂x = 1/x";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Log();
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Pow(-1));
 }
@@ -39,6 +42,7 @@ internal sealed class LogNode : Node
 internal sealed class SqrtNode : Node
 {
     public override string Name => "sqrt";
+    public override string Rule => "y = √x;  ∂y/∂x = 1/(2y)";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Sqrt();
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
@@ -49,6 +53,7 @@ internal sealed class SqrtNode : Node
 internal sealed class AbsNode : Node
 {
     public override string Name => "abs";
+    public override string Rule => "y = |x|;  ∂y/∂x = sign(x)";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Abs();
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Sign());
 }
@@ -57,6 +62,7 @@ internal sealed class AbsNode : Node
 internal sealed class SignNode : Node
 {
     public override string Name => "sign";
+    public override string Rule => "y = sign(x);  ∂y/∂x = 0";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Sign();
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.EmptyLike(g);
@@ -66,6 +72,7 @@ internal sealed class SignNode : Node
 internal sealed class TanhNode : Node
 {
     public override string Name => "tanh";
+    public override string Rule => "y = tanh x;  ∂y/∂x = 1 − y²";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Tanh();
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
@@ -76,6 +83,7 @@ internal sealed class TanhNode : Node
 internal sealed class SigmoidNode : Node
 {
     public override string Name => "sigmoid";
+    public override string Rule => "y = σ(x);  ∂y/∂x = y(1 − y)";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Sigmoid();
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
@@ -86,6 +94,7 @@ internal sealed class SigmoidNode : Node
 internal sealed class ReluNode : Node
 {
     public override string Name => "relu";
+    public override string Rule => "y = max(x, 0);  ∂y/∂x = [x > 0]";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Relu();
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.ReluGrad(Inputs[0], g);
 }
@@ -97,6 +106,7 @@ internal sealed class ReluNode : Node
 internal sealed class ReluGradNode : Node
 {
     public override string Name => "relu_grad";
+    public override string Rule => "y = [x > 0]·g (ReLU backward);  ∂y/∂g = [x > 0]";
     protected override bool SavesInput(int i) => i == 0;
     protected internal override Tensor Forward(Tensor[] x) => Tensor.ReluGrad(x[0], x[1]);
     protected internal override void Backward(Tensor g, Tensor?[] grads)
@@ -109,6 +119,7 @@ internal sealed class ReluGradNode : Node
 internal sealed class SoftplusNode : Node
 {
     public override string Name => "softplus";
+    public override string Rule => "y = ln(1 + eˣ);  ∂y/∂x = σ(x)";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Softplus();
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Sigmoid());
 }
@@ -117,6 +128,7 @@ internal sealed class SoftplusNode : Node
 internal sealed class PowNode(double p) : Node
 {
     public override string Name => "pow";
+    public override string Rule => "y = xᵖ;  ∂y/∂x = p·xᵖ⁻¹";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Pow(p);
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = p == 0 ? Tensor.EmptyLike(g) : g.SafeMul(p == 1 ? Tensor.OnesLike(g) : Inputs[0].Pow(p - 1) * p);
@@ -126,6 +138,7 @@ internal sealed class PowNode(double p) : Node
 internal sealed class AddScalarNode(double c) : Node
 {
     public override string Name => "add";
+    public override string Rule => "y = x + c;  ∂y/∂x = 1";
     protected internal override Tensor Forward(Tensor[] x) => x[0].AddScalar(c);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g;
@@ -135,6 +148,7 @@ internal sealed class AddScalarNode(double c) : Node
 internal sealed class MulScalarNode(double c) : Node
 {
     public override string Name => "mul";
+    public override string Rule => "y = c·x;  ∂y/∂x = c";
     protected internal override Tensor Forward(Tensor[] x) => x[0].MulScalar(c);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(c);
@@ -144,6 +158,7 @@ internal sealed class MulScalarNode(double c) : Node
 internal sealed class CastNode(DType sourceType) : Node
 {
     public override string Name => "to";
+    public override string Rule => "y = x in another dtype;  ∂y/∂x = 1";
     protected internal override Tensor Forward(Tensor[] x) => x[0].DType == sourceType ? x[0].To(OutputDType) : x[0].Reshape(OutputShape);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.To(Inputs[0].DType);

@@ -9,6 +9,7 @@ namespace AutoGrad;
 internal sealed class GatherNode(int axis, int[] index, bool keepDim) : Node
 {
     public override string Name => "gather";
+    public override string Rule => "one element picked per position;  G scattered back to the picked elements";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Gather(axis, index, keepDim);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
@@ -19,6 +20,7 @@ internal sealed class GatherNode(int axis, int[] index, bool keepDim) : Node
 internal sealed class ScatterAddNode(int axis, int[] index) : Node
 {
     public override string Name => "scatter_add";
+    public override string Rule => "elements added into positions;  G gathered from them";
     protected internal override Tensor Forward(Tensor[] x) => x[0].ScatterAdd(axis, index, OutputShape[axis]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Gather(axis, index);
@@ -28,6 +30,7 @@ internal sealed class ScatterAddNode(int axis, int[] index) : Node
 internal sealed class IndexSelectNode(int axis, int[] index) : Node
 {
     public override string Name => "index_select";
+    public override string Rule => "slices picked along one axis;  G added back to each picked slice";
     protected internal override Tensor Forward(Tensor[] x) => x[0].IndexSelect(axis, index);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
@@ -38,6 +41,7 @@ internal sealed class IndexSelectNode(int axis, int[] index) : Node
 internal sealed class IndexAddNode(int axis, int[] index) : Node
 {
     public override string Name => "index_add";
+    public override string Rule => "slices added into positions;  G selected from them";
     protected internal override Tensor Forward(Tensor[] x) => x[0].IndexAdd(axis, index, OutputShape[axis]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.IndexSelect(axis, index);

@@ -12,6 +12,7 @@ namespace AutoGrad;
 internal sealed class LogSoftmaxNode(int axis) : Node
 {
     public override string Name => "log_softmax";
+    public override string Rule => "y = x − log Σ eˣ along an axis;  ∂L/∂x = G − softmax(x)·Σ G";
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
     protected internal override Tensor Forward(Tensor[] x) => x[0].LogSoftmax(axis);

@@ -13,6 +13,7 @@ namespace AutoGrad;
 internal sealed class MatmulNode(bool transA, bool transB) : Node
 {
     public override string Name => "matmul";
+    public override string Rule => "Y = A·B;  ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G";
     protected internal override Tensor Forward(Tensor[] x) => Tensor.MatmulT(x[0], x[1], transA, transB);
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
     protected internal override void Backward(Tensor g, Tensor?[] grads)

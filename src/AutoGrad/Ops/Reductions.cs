@@ -9,6 +9,7 @@ namespace AutoGrad;
 internal sealed class SumNode(int[] axes, int[] keptShape, bool keepDim) : Node
 {
     public override string Name => "sum";
+    public override string Rule => "y = Σ x over axes;  ∂y/∂x = 1 (G copied back over the summed axes)";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Sum(axes, keepDim);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
@@ -22,6 +23,7 @@ internal sealed class SumNode(int[] axes, int[] keptShape, bool keepDim) : Node
 internal sealed class MaxNode(int[] axes, int[] keptShape, bool keepDim) : Node
 {
     public override string Name => "max";
+    public override string Rule => "y = max x over axes;  ∂y/∂x = 1/k at the k maximal elements, 0 elsewhere";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Max(axes, keepDim);
     protected override bool SavesOutput => true;
     protected internal override void Backward(Tensor g, Tensor?[] grads)

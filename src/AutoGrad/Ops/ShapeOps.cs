@@ -9,6 +9,7 @@ namespace AutoGrad;
 internal sealed class ReshapeNode : Node
 {
     public override string Name => "reshape";
+    public override string Rule => "same elements, new shape;  G reshaped back";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Reshape(OutputShape);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Reshape(Inputs[0].ShapeArray);
@@ -18,6 +19,7 @@ internal sealed class ReshapeNode : Node
 internal sealed class PermuteNode(int[] perm) : Node
 {
     public override string Name => "permute";
+    public override string Rule => "axes reordered;  G permuted back";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Permute(perm);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
@@ -32,6 +34,7 @@ internal sealed class PermuteNode(int[] perm) : Node
 internal sealed class ExpandNode : Node
 {
     public override string Name => "expand";
+    public override string Rule => "x broadcast to a larger shape;  G summed over the broadcast axes";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Expand(OutputShape);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SumToShape(Inputs[0].ShapeArray);
@@ -41,6 +44,7 @@ internal sealed class ExpandNode : Node
 internal sealed class SliceNode(int axis, int start) : Node
 {
     public override string Name => "slice";
+    public override string Rule => "a range along one axis;  G zero-padded back";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Slice(axis, start, OutputShape[axis]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
@@ -54,6 +58,7 @@ internal sealed class SliceNode(int axis, int start) : Node
 internal sealed class PadNode(int axis, int before) : Node
 {
     public override string Name => "pad";
+    public override string Rule => "zeros added along one axis;  G sliced back";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Pad(axis, before, OutputShape[axis] - before - x[0].Shape[axis]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
@@ -64,6 +69,7 @@ internal sealed class PadNode(int axis, int before) : Node
 internal sealed class ConcatNode(int axis) : Node
 {
     public override string Name => "concat";
+    public override string Rule => "inputs joined along one axis;  each gets its slice of G";
     protected internal override Tensor Forward(Tensor[] x) => Tensor.Concat(x, axis);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)

@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+
+namespace AutoGrad.Cli.Tests.Commands;
+
+public class TrainCommandTests
+{
+    [Fact]
+    public void DefaultTrainOnDigitsEndsWithTestAccuracy()
+    {
+        var (exit, output, err) = CliRunner.Run("train", "--epochs", "8");
+        Assert.Equal(0, exit);
+        Assert.Equal("", err);
+        var last = CliRunner.LastLine(output);
+        Assert.Matches(@"^test accuracy: \d+\.\d\d%$", last);
+        double acc = double.Parse(Regex.Match(last, @"[\d.]+").Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(acc > 90, last);
+        Assert.Contains("epoch 1/8  train loss", output);
+        Assert.Contains("holdout loss", output);
+    }
+
+    [Theory]
+    [InlineData("softmax", "digits", 90)]
+    [InlineData("logistic", "breast-cancer", 90)]
+    [InlineData("perceptron", "breast-cancer", 85)]
+    [InlineData("mlp", "iris", 85)]
+    [InlineData("mlp", "wine", 85)]
+    public void EveryModelTrainsOnEmbeddedData(string model, string dataset, double minimum)
+    {
+        var (exit, output, err) = CliRunner.Run("train", "--model", model, "--dataset", dataset, "--epochs", "15", "--lr", "0.01");
+        Assert.True(exit == 0, err);
+        var last = CliRunner.LastLine(output);
+        double acc = double.Parse(Regex.Match(last, @"[\d.]+").Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(acc >= minimum, $"{model} on {dataset}: {last}");
+    }
+
+    [Fact]
+    public void OptionsForRegularizationDropoutOptimizersAndEarlyStoppingWork()
+    {
+        foreach (var opt in new[] { "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw" })
+        {
+            var (exit, output, err) = CliRunner.Run("train", "--optimizer", opt, "--lr", opt is "sgd" or "momentum" or "nesterov" or "adagrad" ? "0.05" : "0.002",
+                "--epochs", "3", "--hidden", "32,16", "--activation", "tanh", "--dropout", "0.1", "--l1", "1e-5", "--l2", "1e-4", "--early-stopping", "2", "--seed", "3");
+            Assert.True(exit == 0, $"{opt}: {err}");
+            Assert.Matches(@"test accuracy: \d+\.\d\d%", CliRunner.LastLine(output));
+        }
+    }
+
+    [Fact]
+    public void SameSeedGivesTheSameRun()
+    {
+        var a = CliRunner.Run("train", "--epochs", "3", "--seed", "11");
+        var b = CliRunner.Run("train", "--epochs", "3", "--seed", "11", "--threads", "1");
+        Assert.Equal(StripTimes(a.Out), StripTimes(b.Out));
+    }
+
+    private static string StripTimes(string s) => Regex.Replace(s, @"\(\d+\.\d s\)", "");
+
+    [Fact]
+    public void PlotWritesAnSvgWithBothCurves()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("curves.svg");
+        var (exit, output, _) = CliRunner.Run("train", "--epochs", "4", "--plot", path);
+        Assert.Equal(0, exit);
+        var svg = File.ReadAllText(path);
+        Assert.StartsWith("<svg", svg);
+        Assert.Equal(4, Regex.Matches(svg, "<polyline").Count);
+        var doc = System.Xml.Linq.XDocument.Parse(svg);
+        Assert.Equal("svg", doc.Root!.Name.LocalName);
+        Assert.Contains($"wrote the loss and accuracy curves to {path}", output);
+    }
+
+    [Fact]
+    public void UserCsvFileTrains()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("blobs.csv");
+        var rng = new Random(1);
+        var lines = new List<string> { "x1,x2,label" };
+        for (int i = 0; i < 200; i++)
+        {
+            int c = i % 2;
+            lines.Add(FormattableString.Invariant($"{(c == 0 ? -2 : 2) + rng.NextDouble()},{rng.NextDouble()},{c}"));
+        }
+        File.WriteAllLines(path, lines);
+        var (exit, output, err) = CliRunner.Run("train", "--dataset", path, "--csv-header", "--epochs", "10", "--lr", "0.01");
+        Assert.True(exit == 0, err);
+        Assert.Equal("test accuracy: 100.00%", CliRunner.LastLine(output));
+    }
+}
