@@ -90,8 +90,10 @@ public class LawTests
                 for (int k = 0; k < 7; k++) s += a[i, k] * b[k, j];
                 Assert.Equal(s, c[i * 3 + j], 1e-12);
             }
-        Assert.Equal(c, Tensor.MatmulT(a.T, b, true, false).ToDoubleArray());
-        Assert.Equal(c, Tensor.MatmulT(a, b.T, false, true).ToDoubleArray());
-        Assert.Equal(c, Tensor.MatmulT(a.T, b.T, true, true).ToDoubleArray());
+        foreach (var t in new[] { Tensor.MatmulT(a.T, b, true, false), Tensor.MatmulT(a, b.T, false, true), Tensor.MatmulT(a.T, b.T, true, true) })
+        {
+            var v = t.ToDoubleArray();
+            for (int i = 0; i < c.Length; i++) Assert.Equal(c[i], v[i], 1e-12);
+        }
     }
 }

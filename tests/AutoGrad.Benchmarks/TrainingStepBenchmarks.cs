@@ -1,0 +1,29 @@
+using AutoGrad.Cli.Bench;
+using AutoGrad.Kernels;
+using BenchmarkDotNet.Attributes;
+
+namespace AutoGrad.Benchmarks;
+
+/// <summary>One full training step (zero grad, forward, loss, backward, momentum update) of the standard MLPs at batch 128.</summary>
+[MemoryDiagnoser]
+public class TrainingStepBenchmarks
+{
+    private MlpWorkload _large = null!, _small = null!;
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Threading.Threads = Threads;
+        _large = new MlpWorkload([784, 256, 128, 10], 128);
+        _small = new MlpWorkload([784, 128, 10], 128);
+    }
+
+    [Benchmark(Description = "MLP 784-256-128-10 step")]
+    public double Mlp() => _large.Step();
+
+    [Benchmark(Description = "MLP 784-128-10 step")]
+    public double MlpSmall() => _small.Step();
+}
