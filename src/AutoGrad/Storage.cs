@@ -24,14 +24,22 @@ internal sealed class Storage
         dtype == DType.Float32 ? new Storage(count == 0 ? [] : new float[count]) : new Storage(count == 0 ? [] : new double[count]);
 
     /// <summary>
-    /// A zeroed buffer for an op result: from the pool when a <see cref="Memory.StepScope"/> is
-    /// active (and recycled when it ends), else a plain allocation.
+    /// A buffer for an op result, zeroed only when asked (most kernels write every element): from
+    /// the pool when a <see cref="Memory.StepScope"/> is active (and recycled when it ends), else a
+    /// plain allocation.
     /// </summary>
-    public static Storage ForOpResult(DType dtype, int count)
+    public static Storage ForOpResult(DType dtype, int count, bool zeroed)
     {
         var scope = Memory.StepScope.Current;
-        if (scope is null || count == 0) return Allocate(dtype, count);
-        var s = dtype == DType.Float32 ? new Storage(Memory.BufferPool.RentFloat(count)) : new Storage(Memory.BufferPool.RentDouble(count));
+        if (count == 0) return Allocate(dtype, 0);
+        if (scope is null)
+        {
+            if (zeroed) return Allocate(dtype, count);
+            return dtype == DType.Float32
+                ? new Storage(GC.AllocateUninitializedArray<float>(count))
+                : new Storage(GC.AllocateUninitializedArray<double>(count));
+        }
+        var s = dtype == DType.Float32 ? new Storage(Memory.BufferPool.RentFloat(count, zeroed)) : new Storage(Memory.BufferPool.RentDouble(count, zeroed));
         s._pooled = true;
         scope.Track(s);
         return s;

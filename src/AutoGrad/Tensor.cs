@@ -39,8 +39,14 @@ public sealed partial class Tensor
         Numel = Shapes.Numel(shape);
     }
 
-    /// <summary>A zero-filled op result: pooled inside a StepScope, else allocated. Every op's output starts here.</summary>
-    internal static Tensor Empty(int[] shape, DType dtype) => new(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape)));
+    /// <summary>
+    /// An op result whose contents are undefined (the kernel writes every element): pooled inside a
+    /// StepScope, else allocated. Every op's output starts here or at <see cref="EmptyZeroed"/>.
+    /// </summary>
+    internal static Tensor Empty(int[] shape, DType dtype) => new(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape), zeroed: false));
+
+    /// <summary>A zero-filled op result, for kernels that write only some elements or accumulate.</summary>
+    internal static Tensor EmptyZeroed(int[] shape, DType dtype) => new(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape), zeroed: true));
 
     /// <summary>A zero-filled tensor that is never recycled (creation functions, gradients).</summary>
     internal static Tensor Allocate(int[] shape, DType dtype) => new(shape, dtype, Storage.Allocate(dtype, Shapes.Numel(shape)));
@@ -84,7 +90,11 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentException">Assigned a tensor of a different shape or dtype.</exception>
     public Tensor? Grad
     {
-        get => _grad;
+        get
+        {
+            if (_gradPendingZero) ClearPendingGrad();
+            return _grad;
+        }
         set
         {
             if (value is not null)
@@ -92,8 +102,23 @@ public sealed partial class Tensor
                 Check.SameDType("Grad", this, value);
                 Check.SameShape("Grad", this, value);
             }
+            _gradPendingZero = false;
             _grad = value;
         }
+    }
+
+    /// <summary>
+    /// True after <see cref="ZeroGrad"/> until the gradient is next read or written: the buffer
+    /// is zeroed lazily, so a backward that follows overwrites it in one pass instead of clearing
+    /// and then adding.
+    /// </summary>
+    private bool _gradPendingZero;
+
+    private void ClearPendingGrad()
+    {
+        _gradPendingZero = false;
+        if (_grad is null) return;
+        if (DType == DType.Float32) _grad.SpanF.Clear(); else _grad.SpanD.Clear();
     }
 
     /// <summary>Sets every element of <see cref="Grad"/> to zero (keeping its buffer), if it exists.</summary>
@@ -102,7 +127,15 @@ public sealed partial class Tensor
         if (_grad is null) return;
         if (_grad.GradFn is not null) { _grad = null; return; }
         _grad.Storage.Version++;
-        if (DType == DType.Float32) _grad.SpanF.Clear(); else _grad.SpanD.Clear();
+        _gradPendingZero = true;
+    }
+
+    /// <summary>The gradient buffer for the tape to accumulate into, and whether it must be overwritten rather than added to.</summary>
+    internal Tensor? GradForAccumulation(out bool overwrite)
+    {
+        overwrite = _gradPendingZero;
+        _gradPendingZero = false;
+        return _grad;
     }
 
     internal Span<float> SpanF

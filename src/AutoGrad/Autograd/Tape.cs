@@ -216,13 +216,13 @@ public static class Tape
             leaf.Grad = leaf.Grad is null ? g : leaf.Grad + g;
             return;
         }
-        var existing = leaf.Grad;
+        var existing = leaf.GradForAccumulation(out bool overwrite);
         if (existing is null || existing.GradFn is not null)
         {
-            var copy = existing is null ? g.Detach().Clone() : (existing.Detach() + g.Detach());
-            leaf.Grad = copy;
+            leaf.Grad = existing is null ? g.Detach().Clone() : (existing.Detach() + g.Detach());
             return;
         }
-        Elementwise.AddInPlace(existing, g);
+        if (overwrite) Elementwise.CopyInPlace(existing, g);
+        else Elementwise.AddInPlace(existing, g);
     }
 }

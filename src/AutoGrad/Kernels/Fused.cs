@@ -58,4 +58,30 @@ public static class Fused
                 for (int j = 0; j < n; j++) y[b + j * inner] = x[b + j * inner] - lse;
             }
     }
+
+    /// <summary>
+    /// The momentum update in one pass: v ← γ·v + η·g, then w ← w − v (the notes' form). Three
+    /// passes of TensorPrimitives would stream the parameter-sized arrays three times.
+    /// </summary>
+    public static void MomentumStep<T>(Span<T> w, ReadOnlySpan<T> g, Span<T> v, T gamma, T lr) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            int width = Vector<T>.Count;
+            var vg = new Vector<T>(gamma);
+            var vl = new Vector<T>(lr);
+            for (; i <= w.Length - width; i += width)
+            {
+                var nv = vg * new Vector<T>(v[i..]) + vl * new Vector<T>(g[i..]);
+                nv.CopyTo(v[i..]);
+                (new Vector<T>(w[i..]) - nv).CopyTo(w[i..]);
+            }
+        }
+        for (; i < w.Length; i++)
+        {
+            v[i] = gamma * v[i] + lr * g[i];
+            w[i] -= v[i];
+        }
+    }
 }

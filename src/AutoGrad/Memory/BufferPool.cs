@@ -10,28 +10,28 @@ internal static class BufferPool
     [ThreadStatic] private static Dictionary<int, Stack<float[]>>? t_floats;
     [ThreadStatic] private static Dictionary<int, Stack<double[]>>? t_doubles;
 
-    public static float[] RentFloat(int length)
+    public static float[] RentFloat(int length, bool zeroed)
     {
         var pool = t_floats ??= [];
         if (pool.TryGetValue(length, out var stack) && stack.Count > 0)
         {
             var a = stack.Pop();
-            Array.Clear(a);
+            if (zeroed) Array.Clear(a);
             return a;
         }
-        return new float[length];
+        return zeroed ? new float[length] : GC.AllocateUninitializedArray<float>(length);
     }
 
-    public static double[] RentDouble(int length)
+    public static double[] RentDouble(int length, bool zeroed)
     {
         var pool = t_doubles ??= [];
         if (pool.TryGetValue(length, out var stack) && stack.Count > 0)
         {
             var a = stack.Pop();
-            Array.Clear(a);
+            if (zeroed) Array.Clear(a);
             return a;
         }
-        return new double[length];
+        return zeroed ? new double[length] : GC.AllocateUninitializedArray<double>(length);
     }
 
     public static void Return(float[] a)

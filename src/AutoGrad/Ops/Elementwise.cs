@@ -65,7 +65,7 @@ internal sealed class SignNode : Node
     public override string Rule => "y = sign(x);  ∂y/∂x = 0";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Sign();
     protected override bool SavesInput(int i) => false;
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.EmptyLike(g);
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.EmptyZeroed(g.ShapeArray, g.DType);
 }
 
 /// <summary>y = tanh x; dy/dx = 1 − y².</summary>
@@ -131,7 +131,7 @@ internal sealed class PowNode(double p) : Node
     public override string Rule => "y = xᵖ;  ∂y/∂x = p·xᵖ⁻¹";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Pow(p);
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
-        grads[0] = p == 0 ? Tensor.EmptyLike(g) : g.SafeMul(p == 1 ? Tensor.OnesLike(g) : Inputs[0].Pow(p - 1) * p);
+        grads[0] = p == 0 ? Tensor.EmptyZeroed(g.ShapeArray, g.DType) : g.SafeMul(p == 1 ? Tensor.OnesLike(g) : Inputs[0].Pow(p - 1) * p);
 }
 
 /// <summary>y = x + c for a constant c; dy/dx = 1.</summary>
@@ -167,6 +167,14 @@ internal sealed class CastNode(DType sourceType) : Node
 /// <summary>Elementwise ops shared by the tape (in-place accumulation of leaf gradients).</summary>
 internal static class Elementwise
 {
+    /// <summary>target = source (same shape and dtype); the first gradient after ZeroGrad.</summary>
+    public static void CopyInPlace(Tensor target, Tensor source)
+    {
+        target.Storage.Version++;
+        if (target.DType == DType.Float32) source.SpanF.CopyTo(target.SpanF);
+        else source.SpanD.CopyTo(target.SpanD);
+    }
+
     /// <summary>target += source (same shape and dtype); used for gradient accumulation only.</summary>
     public static void AddInPlace(Tensor target, Tensor source)
     {

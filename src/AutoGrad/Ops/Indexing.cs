@@ -94,7 +94,7 @@ public sealed partial class Tensor
         if (index.Length != outer * inner)
             throw new ShapeException("scatter_add", $"scatter_add: {index.Length} indices for a tensor of shape {Shapes.Format(ShapeArray)} ({outer * inner} positions)");
         var idx = CheckIndex("scatter_add", index, n, a);
-        var y = Empty(outShape, DType);
+        var y = EmptyZeroed(outShape, DType);
         if (DType == DType.Float32) Layout.ScatterAdd<float>(SpanF, outer, n, inner, idx, y.SpanF);
         else Layout.ScatterAdd<double>(SpanD, outer, n, inner, idx, y.SpanD);
         if (ShouldRecord(this)) Node.Record(new ScatterAddNode(a, idx), y, [this], file, line);
@@ -132,7 +132,7 @@ public sealed partial class Tensor
         var shape = (int[])ShapeArray.Clone();
         shape[a] = size;
         var (outer, _, inner) = Split(shape, a);
-        var y = Empty(shape, DType);
+        var y = EmptyZeroed(shape, DType);
         if (DType == DType.Float32) Layout.IndexAdd<float>(SpanF, outer, size, inner, idx, y.SpanF);
         else Layout.IndexAdd<double>(SpanD, outer, size, inner, idx, y.SpanD);
         if (ShouldRecord(this)) Node.Record(new IndexAddNode(a, idx), y, [this], file, line);

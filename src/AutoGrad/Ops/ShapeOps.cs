@@ -268,7 +268,7 @@ public sealed partial class Tensor
         int len = ShapeArray[a], n = len + before + after;
         var shape = (int[])ShapeArray.Clone();
         shape[a] = n;
-        var y = Empty(shape, DType);
+        var y = EmptyZeroed(shape, DType);
         var (outer, _, inner) = Split(ShapeArray, a);
         if (DType == DType.Float32) Layout.Pad<float>(SpanF, outer, n, inner, before, len, y.SpanF);
         else Layout.Pad<double>(SpanD, outer, n, inner, before, len, y.SpanD);

@@ -54,10 +54,7 @@ public sealed class Momentum : Optimizer
     /// <inheritdoc/>
     protected override void Update<T>(int index, Span<T> weight, ReadOnlySpan<T> gradient)
     {
-        var v = _velocity[index].AsSpan<T>();
-        TensorPrimitives.Multiply(v, Scalar<T>(_gamma), v);
-        TensorPrimitives.MultiplyAdd(gradient, Scalar<T>(LearningRate), v, v);
-        TensorPrimitives.Subtract(weight, v, weight);
+        AutoGrad.Kernels.Fused.MomentumStep(weight, gradient, _velocity[index].AsSpan<T>(), Scalar<T>(_gamma), Scalar<T>(LearningRate));
     }
 
     /// <inheritdoc/>
