@@ -30,6 +30,7 @@ public static class TrainCommand
         var weightDecay = new Option<double>("--weight-decay") { Description = "Decoupled weight decay of the optimizer (biases excluded)", DefaultValueFactory = _ => defaults.WeightDecay };
         var optimizer = new Option<string>("--optimizer") { Description = $"Optimizer: {string.Join(", ", AutoGrad.Optim.Optimizer.Kinds)}", DefaultValueFactory = _ => defaults.Optimizer };
         var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => defaults.LearningRate };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule per epoch: none, step (halve every third of the epochs), exponential (decay to 1% at the end), cosine (anneal to 0)", DefaultValueFactory = _ => defaults.Schedule };
         var batch = new Option<int>("--batch-size") { Description = "Minibatch size", DefaultValueFactory = _ => defaults.BatchSize };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training data", DefaultValueFactory = _ => defaults.Epochs };
         var holdout = new Option<double>("--holdout") { Description = "Fraction of the training data held out to report holdout loss and accuracy each epoch (0 = none)", DefaultValueFactory = _ => defaults.Holdout };
@@ -40,7 +41,7 @@ public static class TrainCommand
         var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this .svg file" };
         var cmd = new Command("train", "Train a model and print its test accuracy")
         {
-            dataset, dataDir, csvHeader, model, hidden, activation, dropout, l1, l2, weightDecay, optimizer, lr, batch, epochs, holdout, early, seed, threads, save, plot,
+            dataset, dataDir, csvHeader, model, hidden, activation, dropout, l1, l2, weightDecay, optimizer, lr, schedule, batch, epochs, holdout, early, seed, threads, save, plot,
         };
         cmd.SetAction(r =>
         {
@@ -58,6 +59,7 @@ public static class TrainCommand
                 WeightDecay = r.GetValue(weightDecay),
                 Optimizer = r.GetValue(optimizer)!,
                 LearningRate = r.GetValue(lr),
+                Schedule = r.GetValue(schedule)!,
                 BatchSize = r.GetValue(batch),
                 Epochs = r.GetValue(epochs),
                 Holdout = r.GetValue(holdout),

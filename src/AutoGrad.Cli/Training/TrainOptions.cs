@@ -15,6 +15,7 @@ public sealed record TrainOptions
     public double WeightDecay { get; init; }
     public string Optimizer { get; init; } = "adam";
     public double LearningRate { get; init; } = 0.001;
+    public string Schedule { get; init; } = "none";
     public int BatchSize { get; init; } = 32;
     public int Epochs { get; init; } = 30;
     public double Holdout { get; init; } = 0.1;
@@ -27,6 +28,7 @@ public sealed record TrainOptions
 
     public static readonly string[] Models = ["mlp", "softmax", "logistic", "perceptron"];
     public static readonly string[] Activations = ["relu", "sigmoid", "tanh"];
+    public static readonly string[] Schedules = ["none", "step", "exponential", "cosine"];
 
     /// <summary>Checks every value, naming the option, the value and what is allowed.</summary>
     /// <exception cref="UserError">A value is out of range or unknown.</exception>
@@ -36,6 +38,7 @@ public sealed record TrainOptions
         if (!Models.Contains(Model)) throw new UserError($"--model must be one of {string.Join(", ", Models)}, got '{Model}'");
         if (!Activations.Contains(Activation)) throw new UserError($"--activation must be one of {string.Join(", ", Activations)}, got '{Activation}'");
         if (!AutoGrad.Optim.Optimizer.Kinds.Contains(Optimizer)) throw new UserError($"--optimizer must be one of {string.Join(", ", AutoGrad.Optim.Optimizer.Kinds)}, got '{Optimizer}'");
+        if (!Schedules.Contains(Schedule)) throw new UserError($"--schedule must be one of {string.Join(", ", Schedules)}, got '{Schedule}'");
         if (Hidden.Any(h => h <= 0)) throw new UserError($"--hidden sizes must be positive integers, got '{string.Join(",", Hidden)}'");
         if (!(Dropout >= 0 && Dropout < 1)) throw new UserError($"--dropout must be in [0, 1), got {F(Dropout)}");
         if (!(L1 >= 0) || double.IsInfinity(L1)) throw new UserError($"--l1 must be a finite number >= 0, got {F(L1)}");

@@ -20,6 +20,15 @@ public static class Trainer
         var history = new List<EpochResult>();
         var optimizer = Optimizer.Create(o.Optimizer, model.Network, o.LearningRate, o.WeightDecay);
         var loader = new DataLoader(train, o.BatchSize, rng.Fork());
+        // Per-epoch learning-rate schedules: step halves the rate every third of the run,
+        // exponential decays it to 1% by the last epoch, cosine anneals it to 0.
+        LRScheduler? schedule = o.Schedule switch
+        {
+            "step" => new StepLR(optimizer, Math.Max(1, o.Epochs / 3), 0.5),
+            "exponential" => new ExponentialLR(optimizer, Math.Pow(0.01, 1.0 / Math.Max(1, o.Epochs))),
+            "cosine" => new CosineAnnealingLR(optimizer, o.Epochs),
+            _ => null,
+        };
         var stopper = o.EarlyStopping > 0 && holdout is not null ? new EarlyStopping(o.EarlyStopping, 0, EarlyStoppingMode.Min, model.Network) : null;
         reporter.Run(r =>
         {
@@ -49,6 +58,7 @@ public static class Trainer
                 double? hLoss = null, hAcc = null;
                 if (holdout is not null)
                     (hLoss, hAcc) = Evaluate(model, holdout);
+                schedule?.Step();
                 var result = new EpochResult(epoch, lossSum / train.Count, (double)correct / train.Count, hLoss, hAcc, clock.Elapsed.TotalSeconds);
                 history.Add(result);
                 r.EndEpoch(result, o.Epochs);
