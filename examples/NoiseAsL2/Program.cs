@@ -44,7 +44,7 @@ Check("and not to f(w) + √α‖w‖²", Math.Abs(monteCarlo - (clean + Math.Sq
 var wNoisy = w.Clone().RequireGrad();
 Loss.SquaredError(Tensor.Matmul(x + noise, wNoisy), Tensor.Full(Y, DType.Float64, Draws)).Backward();
 var wRidge = w.Clone().RequireGrad();
-(Loss.SquaredError(Tensor.Matmul(x, wRidge), Tensor.Full(Y, DType.Float64, 1).Squeeze(0)) + Regularization.L2Penalty([wRidge], 2 * Alpha)).Backward();
+(Loss.SquaredError(Tensor.Matmul(x, wRidge), Tensor.Scalar(Y, DType.Float64)) + Regularization.L2Penalty([wRidge], 2 * Alpha)).Backward();
 var gNoisy = wNoisy.Grad!.ToDoubleArray();
 var gRidge = wRidge.Grad!.ToDoubleArray();
 Console.WriteLine($"  ∇ of the noisy loss (mean over draws) {Fmt(gNoisy)}");
