@@ -54,7 +54,7 @@ var optimizers = models.Select(m => new Adam(m.Net, learningRate: 0.01)).ToArray
 }
 
 var gaps = new double[models.Length];
-Console.WriteLine("epoch  model        training loss  holdout loss  gap     training acc  holdout acc");
+Console.WriteLine("epoch  model        training loss  holdout loss      gap  training acc  holdout acc");
 for (int epoch = 1; epoch <= Epochs; epoch++)
 {
     for (int m = 0; m < models.Length; m++)
@@ -73,7 +73,7 @@ for (int epoch = 1; epoch <= Epochs; epoch++)
             var (trainLoss, trainAcc) = Evaluate(models[m].Net, train);
             var (holdLoss, holdAcc) = Evaluate(models[m].Net, holdout);
             gaps[m] = holdLoss - trainLoss;
-            Console.WriteLine($"{(m == 0 ? epoch.ToString() : ""),5}  {models[m].Name,-11}  {trainLoss,13:F4}  {holdLoss,12:F4}  {gaps[m],6:F4}  {trainAcc * 100,11:F1}%  {holdAcc * 100,10:F1}%");
+            Console.WriteLine($"{(m == 0 ? epoch.ToString() : ""),5}  {models[m].Name,-11}  {trainLoss,13:F4}  {holdLoss,12:F4}  {gaps[m],7:F4}  {trainAcc * 100,11:F1}%  {holdAcc * 100,10:F1}%");
         }
     }
 }

@@ -50,7 +50,11 @@ foreach (var (name, labels) in problems)
         if (cycle is null && endOfEpoch.TryGetValue(key, out int first)) cycle = (first, epoch);
         endOfEpoch.TryAdd(key, epoch);
     }
-    if (cycle is { } repeat) Console.WriteLine($"  ... then the same {repeat.Again - repeat.First} epoch(s) over and over ({mistakesPerEpoch.Count} epochs run)");
+    if (cycle is { } repeat)
+    {
+        int period = repeat.Again - repeat.First;
+        Console.WriteLine($"  ... from here on the weights repeat every {period} epoch{(period == 1 ? "" : "s")} ({mistakesPerEpoch.Count} epochs run)");
+    }
 
     // The library: SGD on the perceptron criterion, gradients from the tape.
     var perceptron = new Perceptron(features: 2, DType.Float64);
