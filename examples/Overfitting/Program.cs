@@ -1,6 +1,6 @@
 // Overfitting, and two cures from the notes. A network much bigger than its training set (an MLP
-// 64 -> 256 -> 10, 19,210 parameters, trained on 200 digits of which a quarter carry a wrong label)
-// fits every training label, the wrong ones included: its training loss goes to 0 while its
+// 64 -> 256 -> 10, 19,210 parameters, trained on 200 digits, about a quarter of them with a wrong
+// label) fits every training label, the wrong ones included: its training loss goes to 0 while its
 // held-out loss climbs and its held-out accuracy falls. The same network, from the same initial
 // weights, is then trained with
 //   - an L2 penalty (λ/2)·Σw² added to the loss (notes 000, 001, 003: "weight decay"), and
@@ -24,13 +24,14 @@ void Check(string claim, bool holds)
 var digits = EmbeddedDatasets.Digits();
 var (trainRows, holdoutRows) = DataSplit.HoldoutIndices(digits.Count, 1 - 200.0 / digits.Count, new Generator(3), digits.Labels);
 var features = digits.Features / 16.0; // pixels 0..16 -> 0..1
-// Unreliable targets, one of note 003's two sources of noise (L1263-1290): a quarter of the
-// training labels are replaced by a wrong class. A flexible model fits them anyway.
+// Unreliable targets, one of note 003's two sources of noise (L1263-1290): each training label is
+// replaced by a wrong class with probability ¼. A flexible model fits them anyway.
 var noise = new Generator(4);
 int[] noisyLabels = [.. trainRows.Select(r => noise.NextDouble() < 0.25 ? (digits.Labels[r] + 1 + noise.NextInt(9)) % 10 : digits.Labels[r])];
 var train = new Dataset(features.IndexSelect(0, trainRows), noisyLabels, 10);
 var holdout = new Dataset(features.IndexSelect(0, holdoutRows), [.. holdoutRows.Select(r => digits.Labels[r])], 10);
-Console.WriteLine($"{train.Count} training digits, {holdout.Count} held out; MLP 64 -> 256 -> 10 (ReLU), Adam(η = 0.01), full batch\n");
+int wrong = trainRows.Select((r, i) => noisyLabels[i] != digits.Labels[r]).Count(w => w);
+Console.WriteLine($"{train.Count} training digits ({wrong} with a wrong label), {holdout.Count} held out; MLP 64 -> 256 -> 10 (ReLU), Adam(η = 0.01), full batch\n");
 
 const int Epochs = 150;
 const double Lambda = 0.01;
