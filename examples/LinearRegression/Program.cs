@@ -7,7 +7,6 @@
 // by hand against the same loss minimized by the library's Sgd optimizer (identical trajectories);
 // and both against the closed-form least-squares solution w* = (XᵀX)⁻¹Xᵀy.
 using AutoGrad;
-using AutoGrad.Autograd;
 using AutoGrad.Checking;
 using AutoGrad.Losses;
 using AutoGrad.Optim;

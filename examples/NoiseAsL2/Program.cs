@@ -6,7 +6,6 @@
 // Shown here: the identity by Monte Carlo, the same for the gradient through the tape, and
 // gradient descent on noisy copies of the inputs landing on the ridge solution with λ = α.
 using AutoGrad;
-using AutoGrad.Autograd;
 using AutoGrad.Losses;
 using AutoGrad.NN;
 using AutoGrad.Optim;
