@@ -86,7 +86,7 @@ var encoderCopy = shared.Detach().Clone().RequireGrad();
 var decoderCopy = shared.Detach().Clone().RequireGrad();
 Reconstruction(encoderCopy, decoderCopy).Backward();
 double sharingGap = (shared.Grad! - (encoderCopy.Grad! + decoderCopy.Grad!)).Abs().Max().Item();
-Check($"∂L/∂W of the shared matrix = encoder part + decoder part (largest gap {sharingGap:0.0e+0})", sharingGap < 1e-14);
+Check($"∂L/∂W of the shared matrix = encoder part + decoder part (largest gap {sharingGap:0.0e+0})", sharingGap < 1e-12);
 var tiedCheck = GradCheck.Run(w => Reconstruction(w, w), shared.Detach().Clone().RequireGrad());
 Console.WriteLine($"  {tiedCheck}");
 Check("the tape agrees with finite differences for the tied weights", tiedCheck.Passed);
