@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+
+namespace AutoGrad.Tests.Docs;
+
+/// <summary>
+/// The tutorial and the getting-started page show code copied from the examples, and every example
+/// is indexed, built and run. (The examples check themselves: CI runs each one and fails on a
+/// nonzero exit code; running them here would only repeat that, slowly.)
+/// </summary>
+public partial class ExamplesDocsTests
+{
+    private static readonly string Root = RepositoryRoot();
+
+    private static string[] ExampleNames() =>
+        [.. Directory.GetDirectories(Path.Combine(Root, "examples"))
+            .Where(d => Directory.GetFiles(d, "*.csproj").Length > 0)
+            .Select(Path.GetFileName)
+            .Order(StringComparer.Ordinal)!];
+
+    [Fact]
+    public void TheRequiredExamplesExist()
+    {
+        string[] required = ["Perceptron", "XorMlp", "LinearRegression", "SigmoidRegression", "TwoLayerBackprop", "SoftmaxDigits",
+            "DropoutWorkedExample", "Overfitting", "NoiseAsL2", "EnsembleError", "CustomLoss", "NovelLayer"];
+        Assert.Empty(required.Except(ExampleNames()));
+    }
+
+    [Theory]
+    [InlineData("tutorial.md")]
+    [InlineData("getting-started.md")]
+    public void EveryCodeBlockIsCopiedFromAnExample(string page)
+    {
+        var doc = File.ReadAllText(Path.Combine(Root, "docs", page));
+        var sources = ExampleNames().ToDictionary(n => n, n => Normalize(File.ReadAllText(Path.Combine(Root, "examples", n, "Program.cs"))));
+        var blocks = CSharpBlock().Matches(doc).Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(blocks);
+        foreach (var block in blocks)
+        {
+            var code = Normalize(block);
+            Assert.True(sources.Values.Any(s => s.Contains(code, StringComparison.Ordinal)),
+                $"docs/{page}: this block is not in any examples/*/Program.cs (update one from the other):\n{block}");
+        }
+    }
+
+    [Fact]
+    public void EveryRunCommandInTheDocsNamesAnExample()
+    {
+        var names = ExampleNames();
+        foreach (var page in new[] { "tutorial.md", "getting-started.md", "examples.md" })
+        {
+            var doc = File.ReadAllText(Path.Combine(Root, "docs", page));
+            foreach (Match m in RunCommand().Matches(doc))
+                Assert.True(names.Contains(m.Groups[1].Value), $"docs/{page} runs examples/{m.Groups[1].Value}, which does not exist");
+        }
+    }
+
+    [Fact]
+    public void EveryExampleIsIndexedAndInTheSolution()
+    {
+        var index = File.ReadAllText(Path.Combine(Root, "docs", "examples.md"));
+        var solution = File.ReadAllText(Path.Combine(Root, "AutoGrad.sln"));
+        foreach (var name in ExampleNames())
+        {
+            Assert.True(index.Contains($"(../examples/{name}/Program.cs)", StringComparison.Ordinal), $"docs/examples.md does not list examples/{name}");
+            Assert.True(solution.Contains($@"examples\{name}\{name}.csproj", StringComparison.Ordinal),
+                $"examples/{name} is not in AutoGrad.sln, so CI would not build it (dotnet sln AutoGrad.sln add examples/{name})");
+        }
+    }
+
+    // Compares code lines only: indentation, blank lines and using directives may differ.
+    private static string Normalize(string code) => string.Join("\n", code.Split('\n')
+        .Select(l => l.Trim())
+        .Where(l => l.Length > 0 && !UsingDirective().IsMatch(l)));
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AutoGrad.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("ExamplesDocsTests: AutoGrad.sln not found above the test binaries");
+    }
+
+    [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CSharpBlock();
+
+    [GeneratedRegex(@"^using [A-Za-z.]+;$")]
+    private static partial Regex UsingDirective();
+
+    [GeneratedRegex(@"dotnet run (?:--no-build )?--project examples/([A-Za-z0-9]+)")]
+    private static partial Regex RunCommand();
+}
