@@ -34,6 +34,7 @@ public static class BenchCommand
     {
         Print(o, "mlp_step_us", StepMicros([784, 256, 128, 10]), "us");
         Print(o, "mlp_small_step_us", StepMicros([784, 128, 10]), "us");
+        if (EpochSeconds() is double epoch) Print(o, "epoch_s", epoch, "s", "F3");
         Print(o, "tape_ns_per_op", TapeNanosPerOp(), "ns", "F0");
         Print(o, "sgemm_128x784x256_gflops", Gflops(128, 784, 256, 100), "GFLOP/s");
         Print(o, "sgemm_1024x1024x1024_gflops", Gflops(1024, 1024, 1024, 10), "GFLOP/s");
@@ -47,6 +48,19 @@ public static class BenchCommand
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < n; i++) w.Step();
         return sw.Elapsed.TotalMicroseconds / n;
+    }
+
+    /// <summary>One shuffled epoch of Fashion-MNIST with the large MLP, as torch_anchor.py times it (null when the data is not installed).</summary>
+    private static double? EpochSeconds()
+    {
+        string dir = AutoGrad.Data.MnistFormat.ResolveDirectory();
+        if (!File.Exists(Path.Combine(dir, "train-images-idx3-ubyte.gz")) && !File.Exists(Path.Combine(dir, "train-images-idx3-ubyte"))) return null;
+        var (train, _) = AutoGrad.Data.MnistFormat.LoadFashionMnist(dir);
+        var w = new MlpWorkload([784, 256, 128, 10], 128);
+        var loader = new AutoGrad.Data.DataLoader(train, 128, new Generator(0));
+        var sw = Stopwatch.StartNew();
+        foreach (var (x, y) in loader) w.Step(x, y);
+        return sw.Elapsed.TotalSeconds;
     }
 
     private static double AllocBytesPerStep()

@@ -16,8 +16,21 @@ internal sealed class LogSoftmaxNode(int axis) : Node
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
     protected internal override Tensor Forward(Tensor[] x) => x[0].LogSoftmax(axis);
-    protected internal override void Backward(Tensor g, Tensor?[] grads) =>
-        grads[0] = g - Output.Exp() * g.Sum(axis, keepDim: true);
+    protected internal override void Backward(Tensor g, Tensor?[] grads)
+    {
+        // Under create-graph the rule must itself be recorded, so it is written in ops; otherwise one fused pass.
+        if (Tape.IsRecording)
+        {
+            grads[0] = g - Output.Exp() * g.Sum(axis, keepDim: true);
+            return;
+        }
+        var y = Output;
+        var (outer, n, inner) = Split(y.ShapeArray, axis);
+        var dx = Tensor.EmptyLike(g);
+        if (g.DType == DType.Float32) Fused.LogSoftmaxBackward<float>(y.SpanF, g.SpanF, outer, n, inner, dx.SpanF);
+        else Fused.LogSoftmaxBackward<double>(y.SpanD, g.SpanD, outer, n, inner, dx.SpanD);
+        grads[0] = dx;
+    }
 }
 
 public sealed partial class Tensor
