@@ -14,8 +14,8 @@ public sealed record TrainOptions
     public double L2 { get; init; }
     public double WeightDecay { get; init; }
     public string Optimizer { get; init; } = "adam";
-    public double LearningRate { get; init; } = 0.001;
-    public string Schedule { get; init; } = "none";
+    public double LearningRate { get; init; } = 0.003;
+    public string Schedule { get; init; } = "cosine";
     public int BatchSize { get; init; } = 32;
     public int Epochs { get; init; } = 30;
     public double Holdout { get; init; } = 0.1;
