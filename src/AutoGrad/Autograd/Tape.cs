@@ -17,7 +17,6 @@ public static class Tape
     private static readonly object s_enabled = new();
     private static int s_activeScopes;
     [ThreadStatic] private static int t_backwardMode; // 0: follow scopes; 1: off; 2: on (create-graph)
-    [ThreadStatic] private static List<Node>? t_order;
     [ThreadStatic] private static Stack<Node>? t_stack;
     private static int s_epoch;
 
@@ -98,13 +97,18 @@ public static class Tape
             return;
         }
 
-        var order = CollectNodes(root.GradFn);
-        var leaves = new List<(Tensor Leaf, Tensor Grad)>();
-        var gradBuffers = new Tensor?[4][];
+        // The outermost backward on a thread reuses its working lists; a backward started from
+        // inside a custom op's backward gets its own.
+        var work = t_depth == 0 ? (t_work ??= new WorkLists()) : new WorkLists();
+        t_depth++;
+        var order = work.Order;
+        var leaves = work.Leaves;
+        var gradBuffers = work.GradBuffers;
         int saved = t_backwardMode;
-        t_backwardMode = createGraph ? 2 : 1;
         try
         {
+            CollectNodes(root.GradFn, order);
+            t_backwardMode = createGraph ? 2 : 1;
             root.GradFn.PendingGrad = seed;
             foreach (var node in order)
             {
@@ -114,17 +118,46 @@ public static class Tape
                 RunNode(node, g, leaves, createGraph, gradBuffers, observer);
             }
         }
-        finally
+        catch
         {
             t_backwardMode = saved;
             foreach (var node in order) node.PendingGrad = null;
+            work.Clear();
+            t_depth--;
+            throw;
         }
+        t_backwardMode = saved;
+        try
+        {
+            // Leaves are written only after every node succeeded, so a failed backward leaves .Grad untouched.
+            if (writeLeaves)
+                foreach (var (leaf, grad) in leaves) AccumulateLeaf(leaf, grad, createGraph);
+            if (!retainGraph)
+                foreach (var node in order) node.Free();
+        }
+        finally
+        {
+            work.Clear();
+            t_depth--;
+        }
+    }
 
-        // Leaves are written only after every node succeeded, so a failed backward leaves .Grad untouched.
-        if (writeLeaves)
-            foreach (var (leaf, grad) in leaves) AccumulateLeaf(leaf, grad, createGraph);
-        if (!retainGraph)
-            foreach (var node in order) node.Free();
+    [ThreadStatic] private static int t_depth;
+    [ThreadStatic] private static WorkLists? t_work;
+
+    /// <summary>A backward pass's working lists: the nodes in reverse execution order, the leaf gradients, gradient arrays by arity.</summary>
+    private sealed class WorkLists
+    {
+        public readonly List<Node> Order = [];
+        public readonly List<(Tensor Leaf, Tensor Grad)> Leaves = [];
+        public readonly Tensor?[][] GradBuffers = new Tensor?[4][];
+
+        public void Clear()
+        {
+            Order.Clear();
+            Leaves.Clear();
+            foreach (var g in GradBuffers) if (g is not null) Array.Clear(g);
+        }
     }
 
     private static Tensor ValidateSeed(Tensor root, Tensor? seed)
@@ -141,11 +174,9 @@ public static class Tape
         return seed;
     }
 
-    private static List<Node> CollectNodes(Node start)
+    private static void CollectNodes(Node start, List<Node> order)
     {
-        var order = t_order ??= [];
         var stack = t_stack ??= new Stack<Node>();
-        order.Clear();
         stack.Clear();
         int epoch = Interlocked.Increment(ref s_epoch);
         start.VisitEpoch = epoch;
@@ -167,12 +198,10 @@ public static class Tape
         // A chain is found already in reverse execution order; sort only when it is not.
         bool sorted = true;
         for (int i = 1; i < order.Count && sorted; i++) sorted = order[i - 1].Sequence > order[i].Sequence;
-        if (!sorted) order.Sort(static (a, b) => b.Sequence.CompareTo(a.Sequence));
-        // A copy, because a custom op's backward may start another backward on this thread.
-        var result = new List<Node>(order);
-        order.Clear();
-        return result;
+        if (!sorted) order.Sort(s_newestFirst);
     }
+
+    private static readonly Comparison<Node> s_newestFirst = static (a, b) => b.Sequence.CompareTo(a.Sequence);
 
     private static void RunNode(Node node, Tensor g, List<(Tensor, Tensor)> leaves, bool createGraph, Tensor?[][] gradBuffers, IBackwardObserver? observer)
     {

@@ -18,8 +18,9 @@ public static class Broadcast
         if (a.Length == y.Length && b.Length == 1) { K.Run(a, b[0], y); return; }
         if (b.Length == y.Length && a.Length == 1) { K.Run(a[0], b, y); return; }
 
-        var (dims, sa, sb) = Collapse(yShape, aShape, bShape);
-        int rank = dims.Length;
+        int max = Math.Max(yShape.Length, 1);
+        Span<int> dims = stackalloc int[max], sa = stackalloc int[max], sb = stackalloc int[max];
+        int rank = Collapse(yShape, aShape, bShape, dims, sa, sb);
         int inner = dims[rank - 1];
         int ia = sa[rank - 1], ib = sb[rank - 1];
         Span<int> index = stackalloc int[rank];
@@ -49,8 +50,9 @@ public static class Broadcast
         if (y.Length == 0) return;
         if (x.Length == y.Length) { x.CopyTo(y); return; }
         if (x.Length == 1) { y.Fill(x[0]); return; }
-        var (dims, sx, _) = Collapse(yShape, xShape, xShape);
-        int rank = dims.Length;
+        int max = Math.Max(yShape.Length, 1);
+        Span<int> dims = stackalloc int[max], sx = stackalloc int[max], unused = stackalloc int[max];
+        int rank = Collapse(yShape, xShape, xShape, dims, sx, unused);
         int inner = dims[rank - 1];
         int ix = sx[rank - 1];
         Span<int> index = stackalloc int[rank];
@@ -106,18 +108,28 @@ public static class Broadcast
         return strides;
     }
 
-    /// <summary>Merges adjacent output dimensions along which both operands step uniformly.</summary>
-    private static (int[] Dims, int[] Sa, int[] Sb) Collapse(int[] yShape, int[] aShape, int[] bShape)
+    /// <summary>
+    /// Merges adjacent output dimensions along which both operands step uniformly, writing the
+    /// merged sizes and strides into the caller's buffers; returns the merged rank (at least 1).
+    /// </summary>
+    private static int Collapse(int[] yShape, int[] aShape, int[] bShape, Span<int> dims, Span<int> ra, Span<int> rb)
     {
-        var sa = AlignedStrides(aShape, yShape);
-        var sb = AlignedStrides(bShape, yShape);
-        var dims = new List<int>(yShape.Length);
-        var ra = new List<int>(yShape.Length);
-        var rb = new List<int>(yShape.Length);
-        for (int d = 0; d < yShape.Length; d++)
+        int rank = yShape.Length, offA = rank - aShape.Length, offB = rank - bShape.Length;
+        int n = 0;
+        int strideA = 1, strideB = 1;
+        // Walk from the innermost dimension outwards, computing each operand's aligned stride on the fly.
+        Span<int> sa = stackalloc int[Math.Max(rank, 1)], sb = stackalloc int[Math.Max(rank, 1)];
+        for (int d = rank - 1; d >= 0; d--)
+        {
+            int da = d - offA >= 0 ? aShape[d - offA] : 1, db = d - offB >= 0 ? bShape[d - offB] : 1;
+            sa[d] = da == 1 ? 0 : strideA;
+            sb[d] = db == 1 ? 0 : strideB;
+            strideA *= da;
+            strideB *= db;
+        }
+        for (int d = 0; d < rank; d++)
         {
             if (yShape[d] == 1) continue;
-            int n = dims.Count;
             if (n > 0 && ra[n - 1] == sa[d] * yShape[d] && rb[n - 1] == sb[d] * yShape[d])
             {
                 dims[n - 1] *= yShape[d];
@@ -126,12 +138,13 @@ public static class Broadcast
             }
             else
             {
-                dims.Add(yShape[d]);
-                ra.Add(sa[d]);
-                rb.Add(sb[d]);
+                dims[n] = yShape[d];
+                ra[n] = sa[d];
+                rb[n] = sb[d];
+                n++;
             }
         }
-        if (dims.Count == 0) { dims.Add(1); ra.Add(0); rb.Add(0); }
-        return (dims.ToArray(), ra.ToArray(), rb.ToArray());
+        if (n == 0) { dims[0] = 1; ra[0] = 0; rb[0] = 0; n = 1; }
+        return n;
     }
 }

@@ -32,7 +32,10 @@ internal static class Dispatch
     public static Tensor Binary<K>(string op, Tensor a, Tensor b) where K : IBinaryKernel
     {
         Check.SameDType(op, a, b);
-        var shape = Shapes.Broadcast(op, a.ShapeArray, b.ShapeArray);
+        // Shape arrays are never mutated, so an equal shape is shared rather than copied.
+        var shape = Shapes.Equal(a.ShapeArray, b.ShapeArray) ? a.ShapeArray
+            : Shapes.Numel(b.ShapeArray) == 1 && a.Rank >= b.Rank ? a.ShapeArray
+            : Shapes.Broadcast(op, a.ShapeArray, b.ShapeArray);
         var y = Tensor.Empty(shape, a.DType);
         if (a.DType == DType.Float32) Broadcast.Binary<K, float>(a.SpanF, a.ShapeArray, b.SpanF, b.ShapeArray, y.SpanF, shape);
         else Broadcast.Binary<K, double>(a.SpanD, a.ShapeArray, b.SpanD, b.ShapeArray, y.SpanD, shape);

@@ -49,12 +49,11 @@ internal sealed class IndexAddNode(int axis, int[] index) : Node
 
 public sealed partial class Tensor
 {
-    private static int[] CheckIndex(string op, ReadOnlySpan<int> index, int size, int axis)
+    private static void CheckIndex(string op, ReadOnlySpan<int> index, int size, int axis)
     {
         for (int i = 0; i < index.Length; i++)
             if ((uint)index[i] >= (uint)size)
                 throw new ArgumentOutOfRangeException(nameof(index), index[i], $"{op}: index {index[i]} at position {i} is out of range for axis {axis} of size {size}");
-        return index.ToArray();
     }
 
     /// <summary>
@@ -72,11 +71,12 @@ public sealed partial class Tensor
         var (outer, n, inner) = Split(ShapeArray, a);
         if (index.Length != outer * inner)
             throw new ShapeException("gather", $"gather: tensor of shape {Shapes.Format(ShapeArray)} along axis {a} needs {outer * inner} indices (one per position of the other axes), got {index.Length}");
-        var idx = CheckIndex("gather", index, n, a);
+        CheckIndex("gather", index, n, a);
+        var idx = index;
         var y = Empty(Shapes.Reduced(ShapeArray, [a], keepDim), DType);
         if (DType == DType.Float32) Layout.Gather<float>(SpanF, outer, n, inner, idx, y.SpanF);
         else Layout.Gather<double>(SpanD, outer, n, inner, idx, y.SpanD);
-        if (ShouldRecord(this)) Node.Record(new GatherNode(a, idx, keepDim), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new GatherNode(a, idx.ToArray(), keepDim), y, [this], file, line);
         return y;
     }
 
@@ -93,11 +93,12 @@ public sealed partial class Tensor
         var (outer, n, inner) = Split(outShape, a);
         if (index.Length != outer * inner)
             throw new ShapeException("scatter_add", $"scatter_add: {index.Length} indices for a tensor of shape {Shapes.Format(ShapeArray)} ({outer * inner} positions)");
-        var idx = CheckIndex("scatter_add", index, n, a);
+        CheckIndex("scatter_add", index, n, a);
+        var idx = index;
         var y = EmptyZeroed(outShape, DType);
         if (DType == DType.Float32) Layout.ScatterAdd<float>(SpanF, outer, n, inner, idx, y.SpanF);
         else Layout.ScatterAdd<double>(SpanD, outer, n, inner, idx, y.SpanD);
-        if (ShouldRecord(this)) Node.Record(new ScatterAddNode(a, idx), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new ScatterAddNode(a, idx.ToArray()), y, [this], file, line);
         return y;
     }
 
@@ -111,13 +112,14 @@ public sealed partial class Tensor
     {
         int a = Shapes.NormalizeAxis("index_select", axis, Rank);
         var (outer, n, inner) = Split(ShapeArray, a);
-        var idx = CheckIndex("index_select", index, n, a);
+        CheckIndex("index_select", index, n, a);
+        var idx = index;
         var shape = (int[])ShapeArray.Clone();
-        shape[a] = idx.Length;
+        shape[a] = index.Length;
         var y = Empty(shape, DType);
         if (DType == DType.Float32) Layout.IndexSelect<float>(SpanF, outer, n, inner, idx, y.SpanF);
         else Layout.IndexSelect<double>(SpanD, outer, n, inner, idx, y.SpanD);
-        if (ShouldRecord(this)) Node.Record(new IndexSelectNode(a, idx), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new IndexSelectNode(a, idx.ToArray()), y, [this], file, line);
         return y;
     }
 
@@ -128,14 +130,15 @@ public sealed partial class Tensor
         int a = Shapes.NormalizeAxis("index_add", axis, Rank);
         if (index.Length != ShapeArray[a])
             throw new ShapeException("index_add", $"index_add: {index.Length} indices for axis {a} of size {ShapeArray[a]} (shape {Shapes.Format(ShapeArray)})");
-        var idx = CheckIndex("index_add", index, size, a);
+        CheckIndex("index_add", index, size, a);
+        var idx = index;
         var shape = (int[])ShapeArray.Clone();
         shape[a] = size;
         var (outer, _, inner) = Split(shape, a);
         var y = EmptyZeroed(shape, DType);
         if (DType == DType.Float32) Layout.IndexAdd<float>(SpanF, outer, size, inner, idx, y.SpanF);
         else Layout.IndexAdd<double>(SpanD, outer, size, inner, idx, y.SpanD);
-        if (ShouldRecord(this)) Node.Record(new IndexAddNode(a, idx), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new IndexAddNode(a, idx.ToArray()), y, [this], file, line);
         return y;
     }
 }
