@@ -4,7 +4,7 @@ using BenchmarkDotNet.Configs;
 
 namespace AutoGrad.Benchmarks;
 
-/// <summary>One matrix product C[m,n] = op(A)·op(B) with its transposition flags (as the MLP's forward and backward passes use them).</summary>
+/// <summary>One matrix product C[m,n] = op(A)·op(B) with its transposition flags (as the MLP's forward and backward passes use them); names give m,n,k.</summary>
 public sealed record GemmShape(string Name, int M, int N, int K, bool TransA, bool TransB)
 {
     public override string ToString() => Name;
@@ -22,13 +22,13 @@ public class GemmBenchmarks
 
     public static IEnumerable<GemmShape> Shapes =>
     [
-        new("fwd 128x784·784x256", 128, 256, 784, false, false),
-        new("fwd 128x256·256x128", 128, 128, 256, false, false),
-        new("fwd 128x128·128x10", 128, 10, 128, false, false),
-        new("dW Xᵀ·G 784x128·128x256", 784, 256, 128, true, false),
-        new("dX G·Wᵀ 128x256·256x128", 128, 128, 256, false, true),
-        new("dX G·Wᵀ 128x10·10x128", 128, 128, 10, false, true),
-        new("AᵀBᵀ 256x256x256", 256, 256, 256, true, true),
+        new("fwd1 128x784x256", 128, 256, 784, false, false),
+        new("fwd2 128x256x128", 128, 128, 256, false, false),
+        new("fwd3 128x128x10", 128, 10, 128, false, false),
+        new("dW1 AᵀB 784,256,128", 784, 256, 128, true, false),
+        new("dX2 ABᵀ 128,128,256", 128, 128, 256, false, true),
+        new("dX3 ABᵀ 128,128,10", 128, 128, 10, false, true),
+        new("AᵀBᵀ 256³", 256, 256, 256, true, true),
         new("1024³", 1024, 1024, 1024, false, false),
     ];
 
