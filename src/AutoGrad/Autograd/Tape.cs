@@ -76,6 +76,24 @@ public static class Tape
         Run(root, seed, retainGraph, createGraph, Anomaly.BackwardObserver, writeLeaves: true);
 
     /// <summary>
+    /// The gradients of <paramref name="output"/> with respect to <paramref name="inputs"/> —
+    /// leaves or intermediate tensors of its graph — returned instead of accumulated into
+    /// <see cref="Tensor.Grad"/> (like <c>torch.autograd.grad</c>). An input with no path to the
+    /// output gets zeros. With <paramref name="createGraph"/> the gradients have a graph of their
+    /// own and can be differentiated again.
+    /// </summary>
+    /// <exception cref="AutogradException">As for <see cref="Backward"/>.</exception>
+    public static Tensor[] Gradients(Tensor output, IReadOnlyList<Tensor> inputs, Tensor? seed = null, bool retainGraph = false, bool createGraph = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var result = new Tensor?[inputs.Count];
+        Run(output, seed, retainGraph, createGraph, Anomaly.BackwardObserver, writeLeaves: false, inputs, result);
+        var grads = new Tensor[inputs.Count];
+        for (int i = 0; i < grads.Length; i++) grads[i] = result[i] ?? Tensor.ZerosLike(inputs[i]);
+        return grads;
+    }
+
+    /// <summary>
     /// A retained backward from <paramref name="root"/> that reports every node's incoming and
     /// produced gradients to <paramref name="observer"/> and writes no <see cref="Tensor.Grad"/>:
     /// how Explain and the DOT export see the chain rule without side effects.
@@ -83,7 +101,8 @@ public static class Tape
     internal static void Observe(Tensor root, Tensor? seed, IBackwardObserver observer) =>
         Run(root, seed, retainGraph: true, createGraph: false, observer, writeLeaves: false);
 
-    private static void Run(Tensor root, Tensor? seed, bool retainGraph, bool createGraph, IBackwardObserver? observer, bool writeLeaves)
+    private static void Run(Tensor root, Tensor? seed, bool retainGraph, bool createGraph, IBackwardObserver? observer, bool writeLeaves,
+        IReadOnlyList<Tensor>? wrt = null, Tensor?[]? wrtGrads = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         seed = ValidateSeed(root, seed);
@@ -93,7 +112,8 @@ public static class Tape
             if (!root.RequiresGrad)
                 throw new AutogradException(
                     $"backward: the tensor ({Node.Describe(root)}) does not require grad and has no graph; was it computed under NoGrad, or from inputs none of which has RequiresGrad = true?");
-            AccumulateLeaf(root, seed, createGraph);
+            if (wrt is not null) Capture(wrt, wrtGrads!, root, seed);
+            else if (writeLeaves) AccumulateLeaf(root, seed, createGraph);
             return;
         }
 
@@ -115,8 +135,12 @@ public static class Tape
                 var g = node.PendingGrad;
                 node.PendingGrad = null;
                 if (g is null) continue;
+                // Every contribution to a node's output has arrived by now (reverse execution order).
+                if (wrt is not null) CaptureOutputOf(wrt, wrtGrads!, node, g);
                 RunNode(node, g, leaves, createGraph, gradBuffers, observer);
             }
+            if (wrt is not null)
+                foreach (var (leaf, grad) in leaves) Capture(wrt, wrtGrads!, leaf, grad);
         }
         catch
         {
@@ -140,6 +164,18 @@ public static class Tape
             work.Clear();
             t_depth--;
         }
+    }
+
+    private static void Capture(IReadOnlyList<Tensor> wrt, Tensor?[] grads, Tensor t, Tensor g)
+    {
+        for (int i = 0; i < wrt.Count; i++)
+            if (ReferenceEquals(wrt[i], t)) grads[i] = grads[i] is null ? g : grads[i]! + g;
+    }
+
+    private static void CaptureOutputOf(IReadOnlyList<Tensor> wrt, Tensor?[] grads, Node node, Tensor g)
+    {
+        for (int i = 0; i < wrt.Count; i++)
+            if (ReferenceEquals(wrt[i].GradFn, node)) grads[i] = g;
     }
 
     [ThreadStatic] private static int t_depth;

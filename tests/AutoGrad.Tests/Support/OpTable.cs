@@ -139,15 +139,26 @@ public static partial class OpTable
     {
         // The numeric side evaluates under NoGrad with plain inputs; the inner derivative still needs a graph.
         using var _ = AutoGrad.Autograd.Tape.EnableGrad();
-        var leaf = x.RequiresGrad ? x : x.Detach().RequireGrad();
-        var y = f(leaf);
-        var saved = leaf.Grad;
-        leaf.Grad = null;
-        y.Backward(createGraph: true);
-        var g = leaf.Grad!;
-        leaf.Grad = saved;
-        return g;
+        return AutoGrad.Autograd.Derivatives.Grad(f, x, createGraph: true);
     }
+
+    /// <summary>Second-derivative rows: the gradient of a function built from many primitives, itself gradchecked.</summary>
+    private static readonly OpCase[] SecondOrderRows =
+    [
+        new("second derivative: elementwise", (0, 3), Same(1), _ => xs => GradOf(x => (x.Tanh() * x.Sigmoid() + x.Exp() * 0.1 + x.Softplus() + x.Square() * x).Sum(), xs[0]), [Any]),
+        new("second derivative: log, sqrt, pow, div", (0, 3), Same(1), _ => xs => GradOf(x => (x.Log() + x.Sqrt() + x.Pow(-1.5) + 1.0 / (x + 1)).Sum(), xs[0]), [Positive]),
+        new("second derivative: matmul and broadcast", (2, 2), Same(1), c =>
+        {
+            var w = Tensor.Normal(c.Random, 0, 1, DType.Float64, c.Shape[1], 3);
+            return xs => GradOf(x => (Tensor.Matmul(x, w.To(x.DType)).Tanh() * x.Sum(1, keepDim: true)).Sum(), xs[0]);
+        }, [Any]),
+        new("second derivative: reductions and softmax", (1, 3), Same(1), c =>
+        {
+            int ax = c.RandomAxis();
+            return xs => GradOf(x => x.Softmax(ax).Square().Sum() + x.LogSumExp([ax]).Sum() + x.Mean() * x.Var([ax]).Sum(), xs[0]);
+        }, [Any]),
+        new("second derivative: where and abs", (0, 3), Same(1), _ => xs => GradOf(x => Tensor.Where(x.Gt(0), x.Square() * x, x.Abs() * 2).Sum(), xs[0]), [NonZero]),
+    ];
 
     private static OpCase[]? s_rows;
 
@@ -156,7 +167,7 @@ public static partial class OpTable
     /// (OpTable.Toolkit.cs). Built on first use, because the order in which partial files' static
     /// fields are initialized is unspecified.
     /// </summary>
-    public static OpCase[] Rows => s_rows ??= [.. CoreRows, .. ToolkitRows];
+    public static OpCase[] Rows => s_rows ??= [.. CoreRows, .. SecondOrderRows, .. ToolkitRows];
 
     /// <summary>The row names, for xUnit's MemberData.</summary>
     public static IEnumerable<object[]> Names => Rows.Select(r => new object[] { r.Name });
