@@ -51,8 +51,12 @@ public static class SvgPlot
         if (percent) hi = Math.Min(100, hi);
         if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
         double pad = (hi - lo) * 0.05;
+        bool nonNegative = all.Length == 0 || all.Min() >= 0;
         lo -= pad;
         hi += pad;
+        // Losses and accuracies cannot go below 0 or above 100 %, so the padding must not suggest it.
+        if (nonNegative) lo = Math.Max(lo, 0);
+        if (percent) hi = Math.Min(hi, 100);
         int n = Math.Max(train.Length, 2);
         double X(int i) => x0 + (double)i / (n - 1) * PanelWidth;
         double Y(double v) => y0 + PanelHeight - (v - lo) / (hi - lo) * PanelHeight;
