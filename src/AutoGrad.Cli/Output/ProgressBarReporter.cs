@@ -32,9 +32,19 @@ public sealed class ProgressBarReporter : IEpochReporter
     {
         if (_task is null) return;
         _task.Value = _task.MaxValue;
-        _task.Description = Markup.Escape(PlainReporter.Format(r, epochs));
+        _task.Description = Markup.Escape(Compact(r, epochs));
         _task.StopTask();
     }
 
     public void Message(string text) => _messages.Add(text);
+
+    /// <summary>The epoch's metrics in few enough columns to sit beside a bar in an 80-column terminal.</summary>
+    private static string Compact(EpochResult r, int epochs)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        string line = string.Format(c, "{0}/{1} loss {2:F3} acc {3:F1}%", r.Epoch, epochs, r.TrainLoss, 100 * r.TrainAccuracy);
+        if (r.HoldoutLoss is double hl && r.HoldoutAccuracy is double ha)
+            line += string.Format(c, " | holdout {0:F3} {1:F1}%", hl, 100 * ha);
+        return line;
+    }
 }
