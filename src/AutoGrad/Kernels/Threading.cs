@@ -25,17 +25,73 @@ public static class Threading
     }
 }
 
-/// <summary>Work that <see cref="WorkerPool"/> runs on several threads at once.</summary>
-internal interface IParallelJob
+/// <summary>
+/// Work that <see cref="WorkerPool"/> shares between the calling thread and whichever workers arrive in time.
+/// </summary>
+/// <remarks>
+/// Workers join an open job, run <see cref="Execute"/> and leave. The caller's <see cref="Execute"/> must
+/// return only when the whole job is done, because a worker that is descheduled or still asleep may never
+/// join: the caller then does its share. <see cref="Close"/> shuts the door on late workers and waits for
+/// those inside to leave, after which the job may be prepared again.
+/// </remarks>
+internal abstract class ParallelJob
 {
-    /// <summary>Runs this thread's share; <paramref name="threadIndex"/> is 0 for the calling thread.</summary>
-    void Execute(int threadIndex, int threadCount);
+    private const int ClosedFlag = 1 << 30;
+
+    // Low bits count workers inside the job; ClosedFlag set means no worker may join.
+    private int _state = ClosedFlag;
+    private Exception? _failure;
+
+    /// <summary>Runs a share of the work; thread 0, the caller, returns only when all of it is done.</summary>
+    public abstract void Execute(int threadIndex);
+
+    /// <summary>True once any thread of the job has failed; waits in the job poll it so no thread waits forever.</summary>
+    public bool Failed => Volatile.Read(ref _failure) is not null;
+
+    /// <summary>The first failure of any thread of the job, or null.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Records a failure; the first one wins.</summary>
+    public void Fail(Exception e) => Interlocked.CompareExchange(ref _failure, e, null);
+
+    /// <summary>Lets workers join; call after every field the workers read has been written.</summary>
+    protected void Open()
+    {
+        _failure = null;
+        Volatile.Write(ref _state, 0);
+    }
+
+    /// <summary>Enters the job unless it is closed (finished, or not yet prepared).</summary>
+    public bool TryJoin()
+    {
+        int state = Volatile.Read(ref _state);
+        while ((state & ClosedFlag) == 0)
+        {
+            int seen = Interlocked.CompareExchange(ref _state, state + 1, state);
+            if (seen == state)
+                return true;
+            state = seen;
+        }
+        return false;
+    }
+
+    /// <summary>Leaves a job entered with <see cref="TryJoin"/>.</summary>
+    public void Leave() => Interlocked.Decrement(ref _state);
+
+    /// <summary>Stops further joins and waits until every worker inside has left.</summary>
+    public void Close()
+    {
+        SpinWait spin = default;
+        while (Interlocked.CompareExchange(ref _state, ClosedFlag, 0) != 0)
+            spin.SpinOnce(sleep1Threshold: -1);
+    }
 }
 
 /// <summary>
-/// Persistent background workers that run one <see cref="IParallelJob"/> at a time together with the
-/// calling thread. Workers spin briefly after each job, so back-to-back calls (a training step issues
-/// many) avoid the cost of a kernel wake-up, and then sleep so an idle pool costs nothing.
+/// Persistent background workers that help the calling thread with one <see cref="ParallelJob"/> at a
+/// time. Workers spin briefly after each job, so back-to-back calls (a training step issues many) avoid
+/// the cost of a kernel wake-up, and then sleep so an idle pool costs nothing. The caller never waits for
+/// a worker to arrive, only for workers already inside the job to finish what they took.
 /// </summary>
 internal static class WorkerPool
 {
@@ -43,16 +99,13 @@ internal static class WorkerPool
     {
         public long Sequence;
         public int Sleeping;
-        public IParallelJob? Job;
+        public ParallelJob? Job;
         public int ThreadIndex;
-        public int ThreadCount;
     }
 
     private static readonly object s_dispatchLock = new();
     private static readonly object s_growLock = new();
     private static Worker[] s_workers = [];
-    private static int s_remaining;
-    private static Exception? s_failure;
 
     /// <summary>How long a worker keeps polling for the next job before it blocks.</summary>
     private static readonly long s_spinTicks = Stopwatch.Frequency / 10_000; // 100 microseconds
@@ -84,21 +137,18 @@ internal static class WorkerPool
     public static void Release() => Monitor.Exit(s_dispatchLock);
 
     /// <summary>
-    /// Runs <paramref name="job"/> on <paramref name="threadCount"/> threads, the caller being thread 0,
-    /// and returns when all have finished. The caller must hold the pool.
+    /// Runs the open <paramref name="job"/> on the caller and up to <paramref name="threadCount"/> - 1
+    /// workers, and returns when it is done and closed. The caller must hold the pool.
     /// </summary>
-    public static void Run(IParallelJob job, int threadCount)
+    public static void Run(ParallelJob job, int threadCount)
     {
         Debug.Assert(threadCount >= 2 && Monitor.IsEntered(s_dispatchLock));
         Worker[] workers = EnsureWorkers(threadCount - 1);
-        s_failure = null;
-        Volatile.Write(ref s_remaining, threadCount - 1);
         for (int w = 0; w < threadCount - 1; w++)
         {
             Worker worker = workers[w];
-            worker.Job = job;
+            Volatile.Write(ref worker.Job, job);
             worker.ThreadIndex = w + 1;
-            worker.ThreadCount = threadCount;
             // Full fence: Sleeping is read only after the new sequence is visible to the worker.
             Interlocked.Increment(ref worker.Sequence);
             if (Volatile.Read(ref worker.Sleeping) != 0)
@@ -108,25 +158,18 @@ internal static class WorkerPool
             }
         }
 
-        Exception? own = null;
         try
         {
-            job.Execute(0, threadCount);
+            job.Execute(0);
         }
         catch (Exception e)
         {
-            own = e;
+            // Workers waiting on the caller's unfinished work see this and leave, so Close cannot hang.
+            job.Fail(e);
         }
-
-        SpinWait spin = default;
-        while (Volatile.Read(ref s_remaining) != 0)
-            spin.SpinOnce(sleep1Threshold: -1);
-
-        for (int w = 0; w < threadCount - 1; w++)
-            workers[w].Job = null;
-        Exception? failure = own ?? s_failure;
-        if (failure is not null)
-            throw new AggregateException("A kernel worker thread failed.", failure);
+        job.Close();
+        if (job.Failure is { } failure)
+            throw new AggregateException("A kernel thread failed.", failure);
     }
 
     private static Worker[] EnsureWorkers(int count)
@@ -175,15 +218,23 @@ internal static class WorkerPool
             }
 
             seen = Volatile.Read(ref worker.Sequence);
+            // A worker that wakes after its job finished finds it closed (or finds a newer job, which is
+            // just as well to help with).
+            ParallelJob? job = Volatile.Read(ref worker.Job);
+            if (job is null || !job.TryJoin())
+                continue;
             try
             {
-                worker.Job!.Execute(worker.ThreadIndex, worker.ThreadCount);
+                job.Execute(worker.ThreadIndex);
             }
             catch (Exception e)
             {
-                Interlocked.CompareExchange(ref s_failure, e, null);
+                job.Fail(e);
             }
-            Interlocked.Decrement(ref s_remaining);
+            finally
+            {
+                job.Leave();
+            }
         }
     }
 

@@ -258,6 +258,57 @@ public sealed class GemmTests : IDisposable
     }
 
     [Fact]
+    public void ResultsDoNotDependOnWhichThreadTakesWhichItem()
+    {
+        // Threads claim packing and tile items dynamically. Random pauses on every thread make each call
+        // hand the items out differently; every assignment must reproduce the single-thread bits.
+        var cases = new (CaseSpec Spec, (int Kc, int Mc, int Nc) Blocks)[]
+        {
+            (new CaseSpec(false, false, 128, 256, 784, false, 0), default), // all of k packed at once
+            (new CaseSpec(true, true, 77, 95, 130, true, 2), (16, 0, 0)), // all of k at once, many k blocks
+            (new CaseSpec(false, true, 77, 95, 130, true, 1), (16, 24, 40)), // many m, n and k blocks
+            (new CaseSpec(false, false, 77, 95, 130, false, 0), (16, 0, 40)), // one m block, many n and k blocks
+            (new CaseSpec(true, false, 203, 301, 600, true, 3), (0, 96, 64)), // default k blocks, many m and n blocks
+        };
+        var workerShares = new HashSet<int>();
+        int run = 0;
+        foreach ((CaseSpec s, (int Kc, int Mc, int Nc) blocks) in cases)
+        {
+            var rng = new Random(s.M + s.N + s.K);
+            int lda = (s.TransA ? s.M : s.K) + s.Pad, ldb = (s.TransB ? s.K : s.N) + s.Pad, ldc = s.N + s.Pad;
+            float[] a = RandomArray<float>(rng, (s.TransA ? s.K : s.M) * lda);
+            float[] b = RandomArray<float>(rng, (s.TransB ? s.N : s.K) * ldb);
+            float[] c0 = RandomArray<float>(rng, s.M * ldc);
+            var mode = new Mode("jitter", null, true, blocks);
+            float[] expected = Run(s, mode, 1, a, lda, b, ldb, c0, ldc);
+            foreach (int threads in new[] { 2, 3, 2, 4 })
+            {
+                for (int rep = 0; rep < 6; rep++)
+                {
+                    GemmDriver.ScheduleJitter = (uint)(++run);
+                    float[] got;
+                    try
+                    {
+                        got = Run(s, mode, threads, a, lda, b, ldb, c0, ldc);
+                    }
+                    finally
+                    {
+                        GemmDriver.ScheduleJitter = 0;
+                    }
+                    workerShares.Add(GemmDriver.LastWorkerItems);
+                    for (int i = 0; i < got.Length; i++)
+                    {
+                        if (!BitEqual(expected[i], got[i]))
+                            Assert.Fail($"{s} blocks {blocks} threads {threads} run {run}: differs at {i}: {expected[i]} vs {got[i]}");
+                    }
+                }
+            }
+        }
+        // The workers must really have taken differing shares, or the loop above proved nothing.
+        Assert.True(workerShares.Count >= 3, $"worker item counts seen: {string.Join(", ", workerShares)}");
+    }
+
+    [Fact]
     public void ThreadsRejectsValuesBelowOne()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Threading.Threads = 0);
