@@ -33,9 +33,15 @@ public sealed class Generator
         return z ^ (z >> 31);
     }
 
+    private const string DrawRefusal =
+        "a number drawn in C# is drawn once, at capture, and replay does not draw it again. Use the library's random ops inside the step " +
+        "(Dropout, Tensor.Randn/Rand/Normal/Uniform: replay draws them again), or draw outside the step into a tensor the step reads";
+
     /// <summary>The next 64 random bits.</summary>
+    /// <exception cref="InvalidOperationException">Called directly by a step inside <see cref="Memory.StepPlan.Capture"/>.</exception>
     public ulong NextUInt64()
     {
+        Memory.StepTrace.Refuse("Generator", DrawRefusal);
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
         ulong t = _s1 << 17;
         _s2 ^= _s0;
@@ -68,6 +74,7 @@ public sealed class Generator
     /// <summary>A standard normal sample (Marsaglia's polar method).</summary>
     public double NextNormal()
     {
+        Memory.StepTrace.Refuse("Generator", DrawRefusal);
         if (_hasSpare)
         {
             _hasSpare = false;

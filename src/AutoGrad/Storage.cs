@@ -32,12 +32,15 @@ internal sealed class Storage
     {
         var scope = Memory.StepScope.Current;
         if (count == 0) return Allocate(dtype, 0);
-        if (scope is null)
+        if (scope is null || Memory.StepTrace.Current is not null)
         {
-            if (zeroed) return Allocate(dtype, count);
-            return dtype == DType.Float32
-                ? new Storage(GC.AllocateUninitializedArray<float>(count))
-                : new Storage(GC.AllocateUninitializedArray<double>(count));
+            // A step being captured owns its op results for the life of the plan: never pooled.
+            var owned = zeroed ? Allocate(dtype, count)
+                : dtype == DType.Float32
+                    ? new Storage(GC.AllocateUninitializedArray<float>(count))
+                    : new Storage(GC.AllocateUninitializedArray<double>(count));
+            Memory.StepTrace.Current?.Owns(owned);
+            return owned;
         }
         var s = dtype == DType.Float32 ? new Storage(Memory.BufferPool.RentFloat(count, zeroed)) : new Storage(Memory.BufferPool.RentDouble(count, zeroed));
         s._pooled = true;
@@ -56,6 +59,9 @@ internal sealed class Storage
         Released = true;
         _pooled = false;
     }
+
+    /// <summary>True while the buffer belongs to the pool of a <see cref="Memory.StepScope"/> (it is recycled when the scope ends).</summary>
+    public bool IsPooled => _pooled;
 
     /// <summary>True after <see cref="Release"/>.</summary>
     public bool Released { get; private set; }

@@ -1,4 +1,10 @@
+using AutoGrad.Memory;
+
 namespace AutoGrad;
+
+// Inside StepPlan.Capture each creation function also records how to recreate its contents at
+// replay: constants from a snapshot, FromArray from the (live) source array, random tensors by
+// drawing again from the generator, OneHot from the registered label array.
 
 public sealed partial class Tensor
 {
@@ -10,7 +16,9 @@ public sealed partial class Tensor
     public static Tensor Zeros(DType dtype, params int[] shape)
     {
         Check.ValidShape("Zeros", shape);
-        return Allocate((int[])shape.Clone(), dtype);
+        var t = Allocate((int[])shape.Clone(), dtype);
+        StepTrace.Current?.Clear(t);
+        return t;
     }
 
     /// <summary>A float32 tensor of ones.</summary>
@@ -32,11 +40,17 @@ public sealed partial class Tensor
         {
             if (dtype == DType.Float32) t.SpanF.Fill((float)value); else t.SpanD.Fill(value);
         }
+        StepTrace.Current?.Fill(t, value);
         return t;
     }
 
     /// <summary>A zero tensor with the shape and dtype of <paramref name="like"/>.</summary>
-    public static Tensor ZerosLike(Tensor like) => Allocate(like.ShapeArray, like.DType);
+    public static Tensor ZerosLike(Tensor like)
+    {
+        var t = Allocate(like.ShapeArray, like.DType);
+        StepTrace.Current?.Clear(t);
+        return t;
+    }
 
     /// <summary>A tensor of ones with the shape and dtype of <paramref name="like"/>.</summary>
     public static Tensor OnesLike(Tensor like) => Full(1.0, like.DType, like.ShapeArray);
@@ -53,6 +67,7 @@ public sealed partial class Tensor
         int n = Math.Max(0, (int)Math.Ceiling((stop - start) / step));
         var t = Allocate([n], dtype);
         for (int i = 0; i < n; i++) t.SetFlat(i, start + i * step);
+        StepTrace.Current?.Constant(t);
         return t;
     }
 
@@ -65,6 +80,7 @@ public sealed partial class Tensor
         Check.NonNegative("Linspace", nameof(count), count);
         var t = Allocate([count], dtype);
         for (int i = 0; i < count; i++) t.SetFlat(i, count == 1 ? start : start + (stop - start) * i / (count - 1));
+        StepTrace.Current?.Constant(t);
         return t;
     }
 
@@ -74,6 +90,7 @@ public sealed partial class Tensor
         Check.NonNegative("Eye", nameof(n), n);
         var t = Allocate([n, n], dtype);
         for (int i = 0; i < n; i++) t.SetFlat(i * n + i, 1);
+        StepTrace.Current?.Constant(t);
         return t;
     }
 
@@ -82,7 +99,9 @@ public sealed partial class Tensor
     public static Tensor FromArray(float[] data, params int[] shape)
     {
         var s = ShapeFor("FromArray", data.Length, shape);
-        return new Tensor(s, DType.Float32, new Storage((float[])data.Clone()));
+        var t = new Tensor(s, DType.Float32, new Storage((float[])data.Clone()));
+        if (StepTrace.Current is { } trace) TraceFromArray(trace, t, data);
+        return t;
     }
 
     /// <summary>A float64 tensor holding a copy of <paramref name="data"/> in the given shape (default: 1-d).</summary>
@@ -90,27 +109,45 @@ public sealed partial class Tensor
     public static Tensor FromArray(double[] data, params int[] shape)
     {
         var s = ShapeFor("FromArray", data.Length, shape);
-        return new Tensor(s, DType.Float64, new Storage((double[])data.Clone()));
+        var t = new Tensor(s, DType.Float64, new Storage((double[])data.Clone()));
+        if (StepTrace.Current is { } trace) TraceFromArray(trace, t, data);
+        return t;
     }
 
     /// <summary>A float32 matrix from a 2-d array.</summary>
     public static Tensor FromArray(float[,] data)
     {
+        var t = Allocate([data.GetLength(0), data.GetLength(1)], DType.Float32);
+        FillFrom(t, data);
+        StepTrace.Current?.Add(Refill(t, data));
+        return t;
+    }
+
+    private static Action Refill(Tensor t, float[,] data) => () => FillFrom(t, data);
+
+    private static void FillFrom(Tensor t, float[,] data)
+    {
         int r = data.GetLength(0), c = data.GetLength(1);
-        var t = Allocate([r, c], DType.Float32);
         var s = t.SpanF;
         for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) s[i * c + j] = data[i, j];
-        return t;
     }
 
     /// <summary>A float64 matrix from a 2-d array.</summary>
     public static Tensor FromArray(double[,] data)
     {
+        var t = Allocate([data.GetLength(0), data.GetLength(1)], DType.Float64);
+        FillFrom(t, data);
+        StepTrace.Current?.Add(Refill(t, data));
+        return t;
+    }
+
+    private static Action Refill(Tensor t, double[,] data) => () => FillFrom(t, data);
+
+    private static void FillFrom(Tensor t, double[,] data)
+    {
         int r = data.GetLength(0), c = data.GetLength(1);
-        var t = Allocate([r, c], DType.Float64);
         var s = t.SpanD;
         for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) s[i * c + j] = data[i, j];
-        return t;
     }
 
     /// <summary>A tensor of the given dtype from values given as doubles (handy in tests and examples).</summary>
@@ -118,8 +155,28 @@ public sealed partial class Tensor
     {
         var s = ShapeFor("From", data.Length, shape);
         var t = Allocate(s, dtype);
-        for (int i = 0; i < data.Length; i++) t.SetFlat(i, data[i]);
+        FillFrom(t, data);
+        StepTrace.Current?.Add(Refill(t, data));
         return t;
+    }
+
+    private static Action Refill(Tensor t, double[] data) => () => FillFrom(t, data);
+
+    private static void FillFrom(Tensor t, double[] data)
+    {
+        for (int i = 0; i < data.Length; i++) t.SetFlat(i, data[i]);
+    }
+
+    private static void TraceFromArray(StepTrace trace, Tensor t, float[] data)
+    {
+        trace.Owns(t.Storage);
+        trace.Add(() => data.CopyTo(t.SpanF));
+    }
+
+    private static void TraceFromArray(StepTrace trace, Tensor t, double[] data)
+    {
+        trace.Owns(t.Storage);
+        trace.Add(() => data.CopyTo(t.SpanD));
     }
 
     private static int[] ShapeFor(string op, int length, int[] shape)
@@ -142,7 +199,7 @@ public sealed partial class Tensor
         Check.InRange("Normal", nameof(std), std, 0, double.MaxValue);
         Check.ValidShape("Normal", shape);
         var t = Allocate((int[])shape.Clone(), dtype);
-        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, mean + std * generator.NextNormal());
+        DrawNormal(t, generator, mean, std);
         return t;
     }
 
@@ -158,9 +215,25 @@ public sealed partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(high), high, $"Uniform: need finite low <= high, got low {low}, high {high}");
         Check.ValidShape("Uniform", shape);
         var t = Allocate((int[])shape.Clone(), dtype);
-        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, low + (high - low) * generator.NextDouble());
+        DrawUniform(t, generator, low, high);
         return t;
     }
+
+    // Random draws are step actions: a replay draws again, in the order the eager step would.
+    private static void DrawNormal(Tensor t, Generator generator, double mean, double std)
+    {
+        if (StepTrace.Current is { } trace) { trace.RunAndRecord(Redraw(t, generator, mean, std, normal: true)); return; }
+        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, mean + std * generator.NextNormal());
+    }
+
+    private static void DrawUniform(Tensor t, Generator generator, double low, double high)
+    {
+        if (StepTrace.Current is { } trace) { trace.RunAndRecord(Redraw(t, generator, low, high, normal: false)); return; }
+        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, low + (high - low) * generator.NextDouble());
+    }
+
+    private static Action Redraw(Tensor t, Generator generator, double a, double b, bool normal) =>
+        normal ? () => DrawNormal(t, generator, a, b) : () => DrawUniform(t, generator, a, b);
 
     /// <summary>
     /// A one-hot matrix [labels.Length, classes]: row i has a 1 at column labels[i]. Not
@@ -171,12 +244,22 @@ public sealed partial class Tensor
     {
         Check.Positive("OneHot", nameof(classes), classes);
         var t = Allocate([labels.Length, classes], dtype);
-        for (int i = 0; i < labels.Length; i++)
-        {
-            if ((uint)labels[i] >= (uint)classes)
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"OneHot: label {labels[i]} at position {i} is outside [0, {classes})");
-            t.SetFlat(i * classes + labels[i], 1);
-        }
+        FillOneHot(t, labels, classes);
+        if (StepTrace.Current is { } trace) TraceOneHot(trace, t, trace.Index("OneHot", labels), classes);
         return t;
     }
+
+    private static void FillOneHot(Tensor t, ReadOnlySpan<int> labels, int classes)
+    {
+        for (int i = 0; i < labels.Length; i++)
+            if ((uint)labels[i] >= (uint)classes)
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"OneHot: label {labels[i]} at position {i} is outside [0, {classes})");
+        for (int i = 0; i < labels.Length; i++) t.SetFlat(i * classes + labels[i], 1);
+    }
+
+    private static void TraceOneHot(StepTrace trace, Tensor t, ReadOnlyMemory<int> labels, int classes) => trace.Add(() =>
+    {
+        if (t.DType == DType.Float32) t.SpanF.Clear(); else t.SpanD.Clear();
+        FillOneHot(t, labels.Span, classes);
+    });
 }

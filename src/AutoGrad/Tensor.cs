@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
+using AutoGrad.Memory;
 
 namespace AutoGrad;
 
@@ -46,10 +47,21 @@ public sealed partial class Tensor
     internal static Tensor Empty(int[] shape, DType dtype) => new(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape), zeroed: false));
 
     /// <summary>A zero-filled op result, for kernels that write only some elements or accumulate.</summary>
-    internal static Tensor EmptyZeroed(int[] shape, DType dtype) => new(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape), zeroed: true));
+    internal static Tensor EmptyZeroed(int[] shape, DType dtype)
+    {
+        var t = new Tensor(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape), zeroed: true));
+        // A replayed kernel that writes only some elements (pad, scatter) needs the zeros again.
+        StepTrace.Current?.Clear(t);
+        return t;
+    }
 
     /// <summary>A zero-filled tensor that is never recycled (creation functions, gradients).</summary>
-    internal static Tensor Allocate(int[] shape, DType dtype) => new(shape, dtype, Storage.Allocate(dtype, Shapes.Numel(shape)));
+    internal static Tensor Allocate(int[] shape, DType dtype)
+    {
+        var s = Storage.Allocate(dtype, Shapes.Numel(shape));
+        StepTrace.Current?.Owns(s);
+        return new(shape, dtype, s);
+    }
 
     internal static Tensor EmptyLike(Tensor t) => Empty(t.ShapeArray, t.DType);
 
@@ -92,6 +104,8 @@ public sealed partial class Tensor
     {
         get
         {
+            // A captured step that reads a gradient must see it cleared at replay too, if ZeroGrad left it pending.
+            if (StepTrace.Current is { } trace) trace.Add(ClearIfPending);
             if (_gradPendingZero) ClearPendingGrad();
             return _grad;
         }
@@ -102,9 +116,25 @@ public sealed partial class Tensor
                 Check.SameDType("Grad", this, value);
                 Check.SameShape("Grad", this, value);
             }
+            if (StepTrace.Current is { } trace) TraceSetGrad(trace, this, value);
             _gradPendingZero = false;
             _grad = value;
         }
+    }
+
+    private void ClearIfPending()
+    {
+        if (_gradPendingZero) ClearPendingGrad();
+    }
+
+    private static void TraceSetGrad(StepTrace trace, Tensor t, Tensor? value)
+    {
+        if (value is not null) trace.Reads(value);
+        trace.Add(() =>
+        {
+            t._gradPendingZero = false;
+            t._grad = value;
+        });
     }
 
     /// <summary>
@@ -123,6 +153,17 @@ public sealed partial class Tensor
 
     /// <summary>Sets every element of <see cref="Grad"/> to zero (keeping its buffer), if it exists.</summary>
     public void ZeroGrad()
+    {
+        if (StepTrace.Current is { } trace)
+        {
+            // Replayed as a step action: whether there is a buffer to mark is decided at each run.
+            trace.RunAndRecord(ZeroGradCore);
+            return;
+        }
+        ZeroGradCore();
+    }
+
+    private void ZeroGradCore()
     {
         if (_grad is null) return;
         if (_grad.GradFn is not null) { _grad = null; return; }
@@ -175,16 +216,20 @@ public sealed partial class Tensor
     /// tensors that no recorded op has saved.
     /// </summary>
     /// <exception cref="InvalidOperationException">T does not match the dtype.</exception>
+    /// <exception cref="InvalidOperationException">Called inside <see cref="StepPlan.Capture"/> (span code is not replayed).</exception>
     public Span<T> AsSpan<T>() where T : unmanaged
     {
+        StepTrace.Refuse("AsSpan", "code working on a span runs once, at capture, and replay does not run it again; write the computation with tensor ops, or do it outside the step");
         if (typeof(T) == typeof(float) && DType == DType.Float32) return System.Runtime.InteropServices.MemoryMarshal.Cast<float, T>(SpanF);
         if (typeof(T) == typeof(double) && DType == DType.Float64) return System.Runtime.InteropServices.MemoryMarshal.Cast<double, T>(SpanD);
         throw new InvalidOperationException($"AsSpan<{typeof(T).Name}>: the tensor's dtype is {DType.Name()}");
     }
 
     /// <summary>A copy of the elements as float32, converting if needed.</summary>
+    /// <exception cref="InvalidOperationException">Called inside <see cref="StepPlan.Capture"/>.</exception>
     public float[] ToFloatArray()
     {
+        StepTrace.Refuse("ToFloatArray", StepTrace.ReadRefusal);
         if (DType == DType.Float32) return SpanF.ToArray();
         var r = new float[Numel];
         var d = SpanD;
@@ -193,8 +238,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>A copy of the elements as float64, converting if needed.</summary>
+    /// <exception cref="InvalidOperationException">Called inside <see cref="StepPlan.Capture"/>.</exception>
     public double[] ToDoubleArray()
     {
+        StepTrace.Refuse("ToDoubleArray", StepTrace.ReadRefusal);
         if (DType == DType.Float64) return SpanD.ToArray();
         var r = new double[Numel];
         var f = SpanF;
@@ -203,9 +250,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>The single element of a one-element tensor.</summary>
-    /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element.</exception>
+    /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element, or Item is called inside <see cref="StepPlan.Capture"/>.</exception>
     public double Item()
     {
+        StepTrace.Refuse("Item()", StepTrace.ReadRefusal);
         if (Numel != 1)
             throw new InvalidOperationException($"Item: only a one-element tensor converts to a number; this one has shape {Shapes.Format(ShapeArray)} ({Numel} elements)");
         return GetFlat(0);
@@ -220,15 +268,21 @@ public sealed partial class Tensor
 
     /// <summary>Reads or writes one element. Writing is an in-place change: see <see cref="CopyFrom"/>.</summary>
     /// <exception cref="IndexOutOfRangeException">Wrong number of indices or an index out of range.</exception>
+    /// <exception cref="InvalidOperationException">Read inside <see cref="StepPlan.Capture"/>.</exception>
     [IndexerName("At")]
     public double this[params int[] index]
     {
-        get => GetFlat(FlatIndex(index));
+        get
+        {
+            StepTrace.Refuse("the indexer's get", StepTrace.ReadRefusal);
+            return GetFlat(FlatIndex(index));
+        }
         set
         {
             int i = FlatIndex(index);
             BeginInPlace("indexer set");
             SetFlat(i, value);
+            StepTrace.Current?.Set(this, i, value);
         }
     }
 
@@ -269,6 +323,7 @@ public sealed partial class Tensor
         Check.SameShape("CopyFrom", this, source);
         BeginInPlace("CopyFrom");
         if (DType == DType.Float32) source.SpanF.CopyTo(SpanF); else source.SpanD.CopyTo(SpanD);
+        StepTrace.Current?.Copy(source, this);
     }
 
     /// <summary>Sets every element to <paramref name="value"/>, in place.</summary>
@@ -277,6 +332,7 @@ public sealed partial class Tensor
     {
         BeginInPlace("Fill");
         if (DType == DType.Float32) SpanF.Fill((float)value); else SpanD.Fill(value);
+        StepTrace.Current?.Fill(this, value);
     }
 
     /// <summary>
@@ -290,6 +346,7 @@ public sealed partial class Tensor
     {
         var t = Allocate(ShapeArray, DType);
         if (DType == DType.Float32) SpanF.CopyTo(t.SpanF); else SpanD.CopyTo(t.SpanD);
+        StepTrace.Current?.Copy(this, t);
         t.Name = Name;
         return t;
     }

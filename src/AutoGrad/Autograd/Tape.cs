@@ -1,4 +1,5 @@
 using AutoGrad.Debugging;
+using AutoGrad.Memory;
 
 namespace AutoGrad.Autograd;
 
@@ -105,6 +106,10 @@ public static class Tape
         IReadOnlyList<Tensor>? wrt = null, Tensor?[]? wrtGrads = null)
     {
         ArgumentNullException.ThrowIfNull(root);
+        if (createGraph && writeLeaves && StepTrace.Current is not null)
+            throw new InvalidOperationException(
+                "Backward(createGraph: true) inside StepPlan.Capture: the gradients it writes into .Grad are new graph tensors whose bookkeeping depends on the previous step, which a replay cannot reproduce. " +
+                "Use Tape.Gradients(..., createGraph: true) for the inner derivative, or run this step eagerly.");
         seed = ValidateSeed(root, seed);
         if (createGraph) retainGraph = true;
         if (root.GradFn is null)
@@ -276,6 +281,11 @@ public static class Tape
 
     private static void AccumulateLeaf(Tensor leaf, Tensor g, bool createGraph)
     {
+        if (!createGraph && StepTrace.Current is { } trace)
+        {
+            TraceAccumulateLeaf(trace, leaf, g);
+            return;
+        }
         if (createGraph)
         {
             leaf.Grad = leaf.Grad is null ? g : leaf.Grad + g;
@@ -289,5 +299,19 @@ public static class Tape
         }
         if (overwrite) Elementwise.CopyInPlace(existing, g);
         else Elementwise.AddInPlace(existing, g);
+    }
+
+    /// <summary>
+    /// Gradient accumulation is a step action: whether it copies (after ZeroGrad), adds, or creates
+    /// the buffer depends on the leaf's state at each run, so replay runs the same code again.
+    /// </summary>
+    private static void TraceAccumulateLeaf(StepTrace trace, Tensor leaf, Tensor g)
+    {
+        if (trace.IsOwned(leaf))
+            throw new InvalidOperationException(
+                $"backward inside StepPlan.Capture: the leaf {Node.Describe(leaf)} that receives a gradient was created inside the captured step; " +
+                "an eager step would start it with no gradient every time, but a replay reuses it and would keep adding. Create parameters outside the step.");
+        trace.Reads(g);
+        trace.RunAndRecord(() => AccumulateLeaf(leaf, g, createGraph: false));
     }
 }

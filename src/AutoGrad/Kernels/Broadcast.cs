@@ -73,12 +73,17 @@ public static class Broadcast
 
     /// <summary>y = cond != 0 ? a : b, all three broadcast to y's shape.</summary>
     public static void Where<T>(ReadOnlySpan<T> c, int[] cShape, ReadOnlySpan<T> a, int[] aShape, ReadOnlySpan<T> b, int[] bShape, Span<T> y, int[] yShape)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        WhereStrided(c, AlignedStrides(cShape, yShape), a, AlignedStrides(aShape, yShape), b, AlignedStrides(bShape, yShape), y, yShape);
+
+    /// <summary>
+    /// y = cond != 0 ? a : b with each operand's strides in y's index space given (0 along the
+    /// dimensions where it broadcasts): the shape bookkeeping done once, for a replayed step.
+    /// </summary>
+    public static void WhereStrided<T>(ReadOnlySpan<T> c, int[] sc, ReadOnlySpan<T> a, int[] sa, ReadOnlySpan<T> b, int[] sb, Span<T> y, int[] yShape)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rank = yShape.Length;
-        var sc = AlignedStrides(cShape, yShape);
-        var sa = AlignedStrides(aShape, yShape);
-        var sb = AlignedStrides(bShape, yShape);
         Span<int> index = stackalloc int[Math.Max(rank, 1)];
         int oc = 0, oa = 0, ob = 0;
         for (int i = 0; i < y.Length; i++)

@@ -6,8 +6,20 @@ public static class Layout
     /// <summary>y = x with axes permuted: y's axis i is x's axis perm[i].</summary>
     public static void Permute<T>(ReadOnlySpan<T> x, int[] xShape, int[] perm, Span<T> y) where T : unmanaged
     {
-        int rank = xShape.Length;
         if (y.Length == 0) return;
+        if (xShape.Length == 2 && perm[0] == 1)
+        {
+            Transpose2D(x, xShape[0], xShape[1], y);
+            return;
+        }
+        var (yShape, src) = PermuteStrides(xShape, perm);
+        PermuteStrided(x, yShape, src, y);
+    }
+
+    /// <summary>The output shape of a permutation and, for each output axis, the stride of the input axis it reads.</summary>
+    public static (int[] YShape, int[] SourceStrides) PermuteStrides(int[] xShape, int[] perm)
+    {
+        int rank = xShape.Length;
         var xStrides = Shapes.Strides(xShape);
         var yShape = new int[rank];
         var src = new int[rank];
@@ -16,11 +28,14 @@ public static class Layout
             yShape[i] = xShape[perm[i]];
             src[i] = xStrides[perm[i]];
         }
-        if (rank == 2 && perm[0] == 1)
-        {
-            Transpose2D(x, xShape[0], xShape[1], y);
-            return;
-        }
+        return (yShape, src);
+    }
+
+    /// <summary>The general permute with its shape bookkeeping (<see cref="PermuteStrides"/>) done by the caller.</summary>
+    public static void PermuteStrided<T>(ReadOnlySpan<T> x, int[] yShape, int[] src, Span<T> y) where T : unmanaged
+    {
+        int rank = yShape.Length;
+        if (y.Length == 0) return;
         int inner = yShape[rank - 1], innerStride = src[rank - 1];
         Span<int> index = stackalloc int[rank];
         int off = 0;

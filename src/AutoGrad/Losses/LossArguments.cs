@@ -37,33 +37,39 @@ internal static class LossArguments
         SameShape(op, logits, "logits", targets, "targets");
     }
 
-    /// <summary>Every element is −1 or +1 (the perceptron's and hinge's labels).</summary>
+    /// <summary>Every element is −1 or +1 (the perceptron's and hinge's labels). A value check, so replayed inside a captured step.</summary>
     public static void PlusMinusOne(string op, Tensor targets)
     {
+        if (Memory.StepTrace.Current is { } trace) { trace.Reads(targets); trace.RunAndRecord(Recheck(op, targets, null)); return; }
         int i = FirstBad(targets, v => v is 1.0 or -1.0);
         if (i >= 0)
             throw new ArgumentException($"{op}: targets must be -1 or +1, got {targets.GetFlat(i)} at flat position {i}", "targets");
     }
 
-    /// <summary>Every element is in [0, 1] (probabilities, or 0/1 and soft labels).</summary>
+    /// <summary>Every element is in [0, 1] (probabilities, or 0/1 and soft labels). A value check, so replayed inside a captured step.</summary>
     public static void UnitInterval(string op, Tensor t, string argument)
     {
+        if (Memory.StepTrace.Current is { } trace) { trace.Reads(t); trace.RunAndRecord(Recheck(op, t, argument)); return; }
         int i = FirstBad(t, v => v >= 0 && v <= 1);
         if (i >= 0)
             throw new ArgumentOutOfRangeException(argument, t.GetFlat(i), $"{op}: {argument} must be in [0, 1], got {t.GetFlat(i)} at flat position {i}");
     }
+
+    // The closure lives here, not in the checks, so an eager check never allocates one.
+    private static Action Recheck(string op, Tensor t, string? unitIntervalArgument) =>
+        unitIntervalArgument is null ? () => PlusMinusOne(op, t) : () => UnitInterval(op, t, unitIntervalArgument);
 
     // Scans in place (no copy), so validation allocates nothing in a training loop.
     private static int FirstBad(Tensor t, Func<double, bool> ok)
     {
         if (t.DType == DType.Float32)
         {
-            var s = t.AsSpan<float>();
+            var s = t.SpanF;
             for (int i = 0; i < s.Length; i++) if (!ok(s[i])) return i;
         }
         else
         {
-            var s = t.AsSpan<double>();
+            var s = t.SpanD;
             for (int i = 0; i < s.Length; i++) if (!ok(s[i])) return i;
         }
         return -1;

@@ -1,4 +1,5 @@
 using AutoGrad.Autograd;
+using AutoGrad.Memory;
 
 namespace AutoGrad.NN;
 
@@ -18,6 +19,9 @@ namespace AutoGrad.NN;
 /// <para>The mask has the input's shape and is drawn from the module's generator on every
 /// training-mode forward, unless <see cref="FixedMask"/> is set (to reproduce a worked example or
 /// to gradient-check a thinned network).</para>
+/// <para>Inside <see cref="StepPlan.Capture"/> drawing the mask is a step action: every replay
+/// draws a new mask from the generator, exactly as the eager step would. The mode (training or
+/// evaluation) and the fixed mask are part of the capture: a replay after either changed throws.</para>
 /// </remarks>
 public sealed class Dropout : Module
 {
@@ -78,6 +82,7 @@ public sealed class Dropout : Module
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (StepTrace.Current is { } trace) trace.Add(GuardReplay(IsTraining, _fixedMask));
         if (!IsTraining)
             return Mode == DropoutMode.ScaleAtTest && P != 0 ? input * KeepProbability : input;
 
@@ -90,10 +95,31 @@ public sealed class Dropout : Module
         return input * factor;
     }
 
+    /// <summary>A replay of a captured forward checks that it would still take the same path.</summary>
+    private Action GuardReplay(bool training, Tensor? fixedMask) => () =>
+    {
+        if (IsTraining != training)
+            throw new InvalidOperationException(
+                $"Dropout: the step was captured in {(training ? "training" : "evaluation")} mode but the module is now in {(IsTraining ? "training" : "evaluation")} mode; " +
+                "a StepPlan replays the captured mode. Capture one plan per mode, or run this step eagerly.");
+        if (!ReferenceEquals(_fixedMask, fixedMask))
+            throw new InvalidOperationException("Dropout: FixedMask was changed after the step was captured; a StepPlan replays the captured mask. Capture the step again.");
+    };
+
     private Tensor Sample(Tensor input)
     {
-        var mask = Tensor.Zeros(input.DType, input.Shape.ToArray());
-        if (input.DType == DType.Float32)
+        var mask = Tensor.Allocate(input.Shape.ToArray(), input.DType);
+        // Drawing is a step action: a replay draws a new mask into the same tensor.
+        if (StepTrace.Current is { } trace) trace.RunAndRecord(Redraw(mask));
+        else Draw(mask);
+        return mask;
+    }
+
+    private Action Redraw(Tensor mask) => () => Draw(mask);
+
+    private void Draw(Tensor mask)
+    {
+        if (mask.DType == DType.Float32)
         {
             var m = mask.AsSpan<float>();
             for (int i = 0; i < m.Length; i++) m[i] = _generator.NextDouble() >= P ? 1f : 0f;
@@ -103,7 +129,6 @@ public sealed class Dropout : Module
             var m = mask.AsSpan<double>();
             for (int i = 0; i < m.Length; i++) m[i] = _generator.NextDouble() >= P ? 1.0 : 0.0;
         }
-        return mask;
     }
 
     private Tensor FitMask(Tensor input)

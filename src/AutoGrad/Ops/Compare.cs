@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
+using AutoGrad.Memory;
 using static AutoGrad.Ops.Dispatch;
 
 namespace AutoGrad;
@@ -102,8 +103,23 @@ public sealed partial class Tensor
         var y = Empty(shape, a.DType);
         if (a.DType == DType.Float32) Broadcast.Where(cond.SpanF, cond.ShapeArray, a.SpanF, a.ShapeArray, b.SpanF, b.ShapeArray, y.SpanF, shape);
         else Broadcast.Where(cond.SpanD, cond.ShapeArray, a.SpanD, a.ShapeArray, b.SpanD, b.ShapeArray, y.SpanD, shape);
+        if (StepTrace.Current is { } trace) TraceWhere(trace, cond, a, b, y);
         if ((a.RequiresGrad || b.RequiresGrad) && Tape.IsRecording) Node.Record(new WhereNode(), y, [cond.Detach(), a, b], file, line);
         return y;
+    }
+
+    private static void TraceWhere(StepTrace trace, Tensor cond, Tensor a, Tensor b, Tensor y)
+    {
+        // The kernel's strides are shape bookkeeping: worked out once here, not at every replay.
+        var shape = y.ShapeArray;
+        var sc = Broadcast.AlignedStrides(cond.ShapeArray, shape);
+        var sa = Broadcast.AlignedStrides(a.ShapeArray, shape);
+        var sb = Broadcast.AlignedStrides(b.ShapeArray, shape);
+        trace.Add(() =>
+        {
+            if (a.DType == DType.Float32) Broadcast.WhereStrided(cond.SpanF, sc, a.SpanF, sa, b.SpanF, sb, y.SpanF, shape);
+            else Broadcast.WhereStrided(cond.SpanD, sc, a.SpanD, sa, b.SpanD, sb, y.SpanD, shape);
+        }, cond, a, b);
     }
 
     /// <summary>Where with a constant for the false branch.</summary>

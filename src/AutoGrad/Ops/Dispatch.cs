@@ -1,9 +1,16 @@
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
+using AutoGrad.Memory;
 
 namespace AutoGrad.Ops;
 
-/// <summary>Runs kernels on tensors: allocates the output and picks the float or double instantiation.</summary>
+/// <summary>
+/// Runs kernels on tensors: allocates the output and picks the float or double instantiation.
+/// Inside <see cref="StepPlan.Capture"/> each kernel run is also recorded for replay into the same
+/// output (the pattern every op follows: compute eagerly, then, if a trace is recording, append
+/// the same "compute into these buffers" call from a small static helper, so the eager path never
+/// creates a closure).
+/// </summary>
 internal static class Dispatch
 {
     public static bool ShouldRecord(Tensor a) => a.RequiresGrad && Tape.IsRecording;
@@ -16,10 +23,19 @@ internal static class Dispatch
     public static Tensor Unary<K>(Tensor x, double p = 0) where K : IUnaryKernel
     {
         var y = Tensor.EmptyLike(x);
-        if (x.DType == DType.Float32) Run<K, float>(x.SpanF, y.SpanF, (float)p);
-        else Run<K, double>(x.SpanD, y.SpanD, p);
+        UnaryInto<K>(x, y, p);
+        if (StepTrace.Current is { } trace) TraceUnary<K>(trace, x, y, p);
         return y;
     }
+
+    private static void UnaryInto<K>(Tensor x, Tensor y, double p) where K : IUnaryKernel
+    {
+        if (x.DType == DType.Float32) Run<K, float>(x.SpanF, y.SpanF, (float)p);
+        else Run<K, double>(x.SpanD, y.SpanD, p);
+    }
+
+    private static void TraceUnary<K>(StepTrace trace, Tensor x, Tensor y, double p) where K : IUnaryKernel =>
+        trace.Add(() => UnaryInto<K>(x, y, p), x);
 
     private static void Run<K, T>(Span<T> x, Span<T> y, T p) where K : IUnaryKernel where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
@@ -37,10 +53,19 @@ internal static class Dispatch
             : Shapes.Numel(b.ShapeArray) == 1 && a.Rank >= b.Rank ? a.ShapeArray
             : Shapes.Broadcast(op, a.ShapeArray, b.ShapeArray);
         var y = Tensor.Empty(shape, a.DType);
-        if (a.DType == DType.Float32) Broadcast.Binary<K, float>(a.SpanF, a.ShapeArray, b.SpanF, b.ShapeArray, y.SpanF, shape);
-        else Broadcast.Binary<K, double>(a.SpanD, a.ShapeArray, b.SpanD, b.ShapeArray, y.SpanD, shape);
+        BinaryInto<K>(a, b, y);
+        if (StepTrace.Current is { } trace) TraceBinary<K>(trace, a, b, y);
         return y;
     }
+
+    private static void BinaryInto<K>(Tensor a, Tensor b, Tensor y) where K : IBinaryKernel
+    {
+        if (a.DType == DType.Float32) Broadcast.Binary<K, float>(a.SpanF, a.ShapeArray, b.SpanF, b.ShapeArray, y.SpanF, y.ShapeArray);
+        else Broadcast.Binary<K, double>(a.SpanD, a.ShapeArray, b.SpanD, b.ShapeArray, y.SpanD, y.ShapeArray);
+    }
+
+    private static void TraceBinary<K>(StepTrace trace, Tensor a, Tensor b, Tensor y) where K : IBinaryKernel =>
+        trace.Add(() => BinaryInto<K>(a, b, y), a, b);
 
     /// <summary>Views a shape as [outer, n, inner] around one axis.</summary>
     public static (int Outer, int N, int Inner) Split(int[] shape, int axis)

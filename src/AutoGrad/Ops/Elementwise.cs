@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
+using AutoGrad.Memory;
 using static AutoGrad.Ops.Dispatch;
 
 namespace AutoGrad;
@@ -269,11 +270,19 @@ public sealed partial class Tensor
         Check.SameDType("relu_grad", x, g);
         Check.SameShape("relu_grad", x, g);
         var y = EmptyLike(g);
-        if (g.DType == DType.Float32) Fused.ReluGrad<float>(x.SpanF, g.SpanF, y.SpanF);
-        else Fused.ReluGrad<double>(x.SpanD, g.SpanD, y.SpanD);
+        ReluGradInto(x, g, y);
+        if (StepTrace.Current is { } trace) trace.Add(ReplayReluGrad(x, g, y), x, g);
         if (ShouldRecord(g)) Node.Record(new ReluGradNode(), y, [x.Detach(), g], file, line);
         return y;
     }
+
+    private static void ReluGradInto(Tensor x, Tensor g, Tensor y)
+    {
+        if (g.DType == DType.Float32) Fused.ReluGrad<float>(x.SpanF, g.SpanF, y.SpanF);
+        else Fused.ReluGrad<double>(x.SpanD, g.SpanD, y.SpanD);
+    }
+
+    private static Action ReplayReluGrad(Tensor x, Tensor g, Tensor y) => () => ReluGradInto(x, g, y);
 
     /// <summary>y = ln(1 + eˣ), computed without overflow; dy/dx = σ(x).</summary>
     public Tensor Softplus([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
@@ -317,17 +326,25 @@ public sealed partial class Tensor
     {
         if (dtype == DType) return this;
         var y = Empty(ShapeArray, dtype);
-        if (dtype == DType.Float64)
+        CastInto(this, y);
+        if (StepTrace.Current is { } trace) trace.Add(ReplayCast(this, y), this);
+        if (ShouldRecord(this)) Node.Record(new CastNode(DType), y, [this], file, line);
+        return y;
+    }
+
+    private static void CastInto(Tensor x, Tensor y)
+    {
+        if (y.DType == DType.Float64)
         {
-            var s = SpanF; var d = y.SpanD;
+            var s = x.SpanF; var d = y.SpanD;
             for (int i = 0; i < s.Length; i++) d[i] = s[i];
         }
         else
         {
-            var s = SpanD; var d = y.SpanF;
+            var s = x.SpanD; var d = y.SpanF;
             for (int i = 0; i < s.Length; i++) d[i] = (float)s[i];
         }
-        if (ShouldRecord(this)) Node.Record(new CastNode(DType), y, [this], file, line);
-        return y;
     }
+
+    private static Action ReplayCast(Tensor x, Tensor y) => () => CastInto(x, y);
 }

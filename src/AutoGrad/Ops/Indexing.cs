@@ -1,50 +1,53 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
+using AutoGrad.Memory;
 using static AutoGrad.Ops.Dispatch;
 
 namespace AutoGrad;
 
 /// <summary>One element picked along an axis per position; the gradient is scattered back (ScatterAdd).</summary>
-internal sealed class GatherNode(int axis, int[] index, bool keepDim) : Node
+// The nodes keep their indices as memory: a copy when the op runs eagerly, the registered array
+// itself inside StepPlan.Capture, so the backward ops read the same live array at replay.
+internal sealed class GatherNode(int axis, ReadOnlyMemory<int> index, bool keepDim) : Node
 {
     public override string Name => "gather";
     public override string Rule => "one element picked per position;  G scattered back to the picked elements";
-    protected internal override Tensor Forward(Tensor[] x) => x[0].Gather(axis, index, keepDim);
+    protected internal override Tensor Forward(Tensor[] x) => x[0].Gather(axis, index.Span, keepDim);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
-        grads[0] = g.ScatterAdd(axis, index, Inputs[0].ShapeArray[axis]);
+        grads[0] = g.ScatterAdd(axis, index.Span, Inputs[0].ShapeArray[axis]);
 }
 
 /// <summary>Values added into a zero tensor at indexed positions; the gradient gathers them back.</summary>
-internal sealed class ScatterAddNode(int axis, int[] index) : Node
+internal sealed class ScatterAddNode(int axis, ReadOnlyMemory<int> index) : Node
 {
     public override string Name => "scatter_add";
     public override string Rule => "elements added into positions;  G gathered from them";
-    protected internal override Tensor Forward(Tensor[] x) => x[0].ScatterAdd(axis, index, OutputShape[axis]);
+    protected internal override Tensor Forward(Tensor[] x) => x[0].ScatterAdd(axis, index.Span, OutputShape[axis]);
     protected override bool SavesInput(int i) => false;
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Gather(axis, index);
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Gather(axis, index.Span);
 }
 
 /// <summary>Whole slices picked along an axis; the gradient is index-added back.</summary>
-internal sealed class IndexSelectNode(int axis, int[] index) : Node
+internal sealed class IndexSelectNode(int axis, ReadOnlyMemory<int> index) : Node
 {
     public override string Name => "index_select";
     public override string Rule => "slices picked along one axis;  G added back to each picked slice";
-    protected internal override Tensor Forward(Tensor[] x) => x[0].IndexSelect(axis, index);
+    protected internal override Tensor Forward(Tensor[] x) => x[0].IndexSelect(axis, index.Span);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
-        grads[0] = g.IndexAdd(axis, index, Inputs[0].ShapeArray[axis]);
+        grads[0] = g.IndexAdd(axis, index.Span, Inputs[0].ShapeArray[axis]);
 }
 
 /// <summary>Slices added into a zero tensor at indexed positions; the gradient selects them back.</summary>
-internal sealed class IndexAddNode(int axis, int[] index) : Node
+internal sealed class IndexAddNode(int axis, ReadOnlyMemory<int> index) : Node
 {
     public override string Name => "index_add";
     public override string Rule => "slices added into positions;  G selected from them";
-    protected internal override Tensor Forward(Tensor[] x) => x[0].IndexAdd(axis, index, OutputShape[axis]);
+    protected internal override Tensor Forward(Tensor[] x) => x[0].IndexAdd(axis, index.Span, OutputShape[axis]);
     protected override bool SavesInput(int i) => false;
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.IndexSelect(axis, index);
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.IndexSelect(axis, index.Span);
 }
 
 public sealed partial class Tensor
@@ -72,11 +75,10 @@ public sealed partial class Tensor
         if (index.Length != outer * inner)
             throw new ShapeException("gather", $"gather: tensor of shape {Shapes.Format(ShapeArray)} along axis {a} needs {outer * inner} indices (one per position of the other axes), got {index.Length}");
         CheckIndex("gather", index, n, a);
-        var idx = index;
         var y = Empty(Shapes.Reduced(ShapeArray, [a], keepDim), DType);
-        if (DType == DType.Float32) Layout.Gather<float>(SpanF, outer, n, inner, idx, y.SpanF);
-        else Layout.Gather<double>(SpanD, outer, n, inner, idx, y.SpanD);
-        if (ShouldRecord(this)) Node.Record(new GatherNode(a, idx.ToArray(), keepDim), y, [this], file, line);
+        GatherInto(this, y, outer, n, inner, index);
+        var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "gather", IndexOp.Gather, this, y, outer, n, inner, index, a) : default;
+        if (ShouldRecord(this)) Node.Record(new GatherNode(a, live.IsEmpty ? index.ToArray() : live, keepDim), y, [this], file, line);
         return y;
     }
 
@@ -94,11 +96,10 @@ public sealed partial class Tensor
         if (index.Length != outer * inner)
             throw new ShapeException("scatter_add", $"scatter_add: {index.Length} indices for a tensor of shape {Shapes.Format(ShapeArray)} ({outer * inner} positions)");
         CheckIndex("scatter_add", index, n, a);
-        var idx = index;
         var y = EmptyZeroed(outShape, DType);
-        if (DType == DType.Float32) Layout.ScatterAdd<float>(SpanF, outer, n, inner, idx, y.SpanF);
-        else Layout.ScatterAdd<double>(SpanD, outer, n, inner, idx, y.SpanD);
-        if (ShouldRecord(this)) Node.Record(new ScatterAddNode(a, idx.ToArray()), y, [this], file, line);
+        ScatterAddInto(this, y, outer, n, inner, index);
+        var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "scatter_add", IndexOp.ScatterAdd, this, y, outer, n, inner, index, a) : default;
+        if (ShouldRecord(this)) Node.Record(new ScatterAddNode(a, live.IsEmpty ? index.ToArray() : live), y, [this], file, line);
         return y;
     }
 
@@ -113,13 +114,12 @@ public sealed partial class Tensor
         int a = Shapes.NormalizeAxis("index_select", axis, Rank);
         var (outer, n, inner) = Split(ShapeArray, a);
         CheckIndex("index_select", index, n, a);
-        var idx = index;
         var shape = (int[])ShapeArray.Clone();
         shape[a] = index.Length;
         var y = Empty(shape, DType);
-        if (DType == DType.Float32) Layout.IndexSelect<float>(SpanF, outer, n, inner, idx, y.SpanF);
-        else Layout.IndexSelect<double>(SpanD, outer, n, inner, idx, y.SpanD);
-        if (ShouldRecord(this)) Node.Record(new IndexSelectNode(a, idx.ToArray()), y, [this], file, line);
+        IndexSelectInto(this, y, outer, n, inner, index);
+        var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "index_select", IndexOp.IndexSelect, this, y, outer, n, inner, index, a) : default;
+        if (ShouldRecord(this)) Node.Record(new IndexSelectNode(a, live.IsEmpty ? index.ToArray() : live), y, [this], file, line);
         return y;
     }
 
@@ -131,14 +131,62 @@ public sealed partial class Tensor
         if (index.Length != ShapeArray[a])
             throw new ShapeException("index_add", $"index_add: {index.Length} indices for axis {a} of size {ShapeArray[a]} (shape {Shapes.Format(ShapeArray)})");
         CheckIndex("index_add", index, size, a);
-        var idx = index;
         var shape = (int[])ShapeArray.Clone();
         shape[a] = size;
         var (outer, _, inner) = Split(shape, a);
         var y = EmptyZeroed(shape, DType);
-        if (DType == DType.Float32) Layout.IndexAdd<float>(SpanF, outer, size, inner, idx, y.SpanF);
-        else Layout.IndexAdd<double>(SpanD, outer, size, inner, idx, y.SpanD);
-        if (ShouldRecord(this)) Node.Record(new IndexAddNode(a, idx.ToArray()), y, [this], file, line);
+        IndexAddInto(this, y, outer, size, inner, index);
+        var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "index_add", IndexOp.IndexAdd, this, y, outer, size, inner, index, a) : default;
+        if (ShouldRecord(this)) Node.Record(new IndexAddNode(a, live.IsEmpty ? index.ToArray() : live), y, [this], file, line);
         return y;
+    }
+
+    private static void GatherInto(Tensor x, Tensor y, int outer, int n, int inner, ReadOnlySpan<int> index)
+    {
+        if (x.DType == DType.Float32) Layout.Gather<float>(x.SpanF, outer, n, inner, index, y.SpanF);
+        else Layout.Gather<double>(x.SpanD, outer, n, inner, index, y.SpanD);
+    }
+
+    private static void ScatterAddInto(Tensor x, Tensor y, int outer, int n, int inner, ReadOnlySpan<int> index)
+    {
+        if (x.DType == DType.Float32) Layout.ScatterAdd<float>(x.SpanF, outer, n, inner, index, y.SpanF);
+        else Layout.ScatterAdd<double>(x.SpanD, outer, n, inner, index, y.SpanD);
+    }
+
+    private static void IndexSelectInto(Tensor x, Tensor y, int outer, int n, int inner, ReadOnlySpan<int> index)
+    {
+        if (x.DType == DType.Float32) Layout.IndexSelect<float>(x.SpanF, outer, n, inner, index, y.SpanF);
+        else Layout.IndexSelect<double>(x.SpanD, outer, n, inner, index, y.SpanD);
+    }
+
+    private static void IndexAddInto(Tensor x, Tensor y, int outer, int n, int inner, ReadOnlySpan<int> index)
+    {
+        if (x.DType == DType.Float32) Layout.IndexAdd<float>(x.SpanF, outer, n, inner, index, y.SpanF);
+        else Layout.IndexAdd<double>(x.SpanD, outer, n, inner, index, y.SpanD);
+    }
+
+    private enum IndexOp { Gather, ScatterAdd, IndexSelect, IndexAdd }
+
+    /// <summary>
+    /// Records an indexed kernel for replay, reading the registered array the indices lie in; each
+    /// replay checks the indices again (they may have changed), since an index out of range would
+    /// otherwise read or write the wrong elements. Returns the live indices for the node.
+    /// </summary>
+    private static ReadOnlyMemory<int> TraceIndexed(StepTrace trace, string name, IndexOp op, Tensor x, Tensor y, int outer, int n, int inner, ReadOnlySpan<int> index, int axis)
+    {
+        var live = trace.Index(name, index);
+        trace.Add(() =>
+        {
+            var idx = live.Span;
+            CheckIndex(name, idx, n, axis);
+            switch (op)
+            {
+                case IndexOp.Gather: GatherInto(x, y, outer, n, inner, idx); break;
+                case IndexOp.ScatterAdd: ScatterAddInto(x, y, outer, n, inner, idx); break;
+                case IndexOp.IndexSelect: IndexSelectInto(x, y, outer, n, inner, idx); break;
+                default: IndexAddInto(x, y, outer, n, inner, idx); break;
+            }
+        }, x);
+        return live;
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
+using AutoGrad.Memory;
 using static AutoGrad.Ops.Dispatch;
 
 namespace AutoGrad;
@@ -27,10 +28,18 @@ internal sealed class LogSoftmaxNode(int axis) : Node
         var y = Output;
         var (outer, n, inner) = Split(y.ShapeArray, axis);
         var dx = Tensor.EmptyLike(g);
-        if (g.DType == DType.Float32) Fused.LogSoftmaxBackward<float>(y.SpanF, g.SpanF, outer, n, inner, dx.SpanF);
-        else Fused.LogSoftmaxBackward<double>(y.SpanD, g.SpanD, outer, n, inner, dx.SpanD);
+        BackwardInto(y, g, dx, outer, n, inner);
+        if (StepTrace.Current is { } trace) trace.Add(ReplayBackward(y, g, dx, outer, n, inner), y, g);
         grads[0] = dx;
     }
+
+    private static void BackwardInto(Tensor y, Tensor g, Tensor dx, int outer, int n, int inner)
+    {
+        if (g.DType == DType.Float32) Fused.LogSoftmaxBackward<float>(y.SpanF, g.SpanF, outer, n, inner, dx.SpanF);
+        else Fused.LogSoftmaxBackward<double>(y.SpanD, g.SpanD, outer, n, inner, dx.SpanD);
+    }
+
+    private static Action ReplayBackward(Tensor y, Tensor g, Tensor dx, int outer, int n, int inner) => () => BackwardInto(y, g, dx, outer, n, inner);
 }
 
 public sealed partial class Tensor
@@ -45,9 +54,17 @@ public sealed partial class Tensor
         int a = Shapes.NormalizeAxis("log_softmax", axis, Rank);
         var (outer, n, inner) = Split(ShapeArray, a);
         var y = EmptyLike(this);
-        if (DType == DType.Float32) Fused.LogSoftmax<float>(SpanF, outer, n, inner, y.SpanF);
-        else Fused.LogSoftmax<double>(SpanD, outer, n, inner, y.SpanD);
+        LogSoftmaxInto(this, y, outer, n, inner);
+        if (StepTrace.Current is { } trace) trace.Add(ReplayLogSoftmax(this, y, outer, n, inner), this);
         if (ShouldRecord(this)) Node.Record(new LogSoftmaxNode(a), y, [this], file, line);
         return y;
     }
+
+    private static void LogSoftmaxInto(Tensor x, Tensor y, int outer, int n, int inner)
+    {
+        if (x.DType == DType.Float32) Fused.LogSoftmax<float>(x.SpanF, outer, n, inner, y.SpanF);
+        else Fused.LogSoftmax<double>(x.SpanD, outer, n, inner, y.SpanD);
+    }
+
+    private static Action ReplayLogSoftmax(Tensor x, Tensor y, int outer, int n, int inner) => () => LogSoftmaxInto(x, y, outer, n, inner);
 }

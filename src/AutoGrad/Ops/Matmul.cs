@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
+using AutoGrad.Memory;
 using static AutoGrad.Ops.Dispatch;
 
 namespace AutoGrad;
@@ -109,8 +110,19 @@ public sealed partial class Tensor
         shape[^2] = m;
         shape[^1] = n;
         var y = Empty(shape, a.DType);
+        MatmulInto(a, b, y, transA, transB, k);
+        if (StepTrace.Current is { } trace) trace.Add(ReplayMatmul(a, b, y, transA, transB, k), a, b);
+        if (ShouldRecord(a, b)) Node.Record(new MatmulNode(transA, transB), y, [a, b], file, line);
+        return y;
+    }
+
+    /// <summary>y = op(a)·op(b) per batch, shapes already checked; y is [..., m, n].</summary>
+    private static void MatmulInto(Tensor a, Tensor b, Tensor y, bool transA, bool transB, int k)
+    {
+        int m = y.ShapeArray[^2], n = y.ShapeArray[^1];
+        int ca = a.ShapeArray[^1], cb = b.ShapeArray[^1];
         int batches = Shapes.Numel(a.ShapeArray.AsSpan(0, a.Rank - 2));
-        int sa = ra * ca, sb = rb * cb, sc = m * n;
+        int sa = a.ShapeArray[^2] * ca, sb = b.ShapeArray[^2] * cb, sc = m * n;
         for (int bi = 0; bi < batches; bi++)
         {
             if (a.DType == DType.Float32)
@@ -118,7 +130,7 @@ public sealed partial class Tensor
             else
                 Gemm.Multiply(transA, transB, m, n, k, a.SpanD.Slice(bi * sa, sa), ca, b.SpanD.Slice(bi * sb, sb), cb, y.SpanD.Slice(bi * sc, sc), n, false);
         }
-        if (ShouldRecord(a, b)) Node.Record(new MatmulNode(transA, transB), y, [a, b], file, line);
-        return y;
     }
+
+    private static Action ReplayMatmul(Tensor a, Tensor b, Tensor y, bool transA, bool transB, int k) => () => MatmulInto(a, b, y, transA, transB, k);
 }

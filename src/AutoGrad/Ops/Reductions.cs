@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
+using AutoGrad.Memory;
 using static AutoGrad.Ops.Dispatch;
 
 namespace AutoGrad;
@@ -85,8 +86,10 @@ public sealed partial class Tensor
     /// e.g. the predicted class of each row of logits.
     /// </summary>
     /// <exception cref="ShapeException">The axis is out of range or has size 0.</exception>
+    /// <exception cref="InvalidOperationException">Called inside <see cref="StepPlan.Capture"/> (it reads values into C#).</exception>
     public int[] ArgMax(int axis = -1)
     {
+        StepTrace.Refuse("ArgMax", StepTrace.ReadRefusal);
         int a = Shapes.NormalizeAxis("argmax", axis, Rank);
         var (outer, n, inner) = Split(ShapeArray, a);
         if (n == 0) throw new ShapeException("argmax", $"argmax: axis {a} has size 0 (shape {Shapes.Format(ShapeArray)})");
@@ -125,18 +128,26 @@ public sealed partial class Tensor
             for (int d = last + 1; d < shape.Length; d++) inner *= shape[d];
             for (int d = first; d <= last; d++) shape[d] = 1;
             var y = Empty((int[])shape.Clone(), DType);
-            if (DType == DType.Float32)
-            {
-                if (max) Reduce.Max(cur.SpanF, outer, n, inner, y.SpanF); else Reduce.Sum(cur.SpanF, outer, n, inner, y.SpanF);
-            }
-            else
-            {
-                if (max) Reduce.Max(cur.SpanD, outer, n, inner, y.SpanD); else Reduce.Sum(cur.SpanD, outer, n, inner, y.SpanD);
-            }
+            ReduceInto(cur, y, outer, n, inner, max);
+            if (StepTrace.Current is { } trace) trace.Add(ReplayReduce(cur, y, outer, n, inner, max), cur);
             cur = y;
         }
         return cur;
     }
+
+    private static void ReduceInto(Tensor x, Tensor y, int outer, int n, int inner, bool max)
+    {
+        if (x.DType == DType.Float32)
+        {
+            if (max) Reduce.Max(x.SpanF, outer, n, inner, y.SpanF); else Reduce.Sum(x.SpanF, outer, n, inner, y.SpanF);
+        }
+        else
+        {
+            if (max) Reduce.Max(x.SpanD, outer, n, inner, y.SpanD); else Reduce.Sum(x.SpanD, outer, n, inner, y.SpanD);
+        }
+    }
+
+    private static Action ReplayReduce(Tensor x, Tensor y, int outer, int n, int inner, bool max) => () => ReduceInto(x, y, outer, n, inner, max);
 
     /// <summary>
     /// Sums this gradient-shaped tensor down to <paramref name="shape"/>, undoing NumPy

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
+using AutoGrad.Memory;
 using static AutoGrad.Ops.Dispatch;
 
 namespace AutoGrad;
@@ -180,8 +181,29 @@ public sealed partial class Tensor
         var y = Empty(shape, DType);
         if (DType == DType.Float32) Layout.Permute<float>(SpanF, ShapeArray, p, y.SpanF);
         else Layout.Permute<double>(SpanD, ShapeArray, p, y.SpanD);
+        if (StepTrace.Current is { } trace) TracePermute(trace, this, p, y);
         if (ShouldRecord(this)) Node.Record(new PermuteNode(p), y, [this], file, line);
         return y;
+    }
+
+    private static void TracePermute(StepTrace trace, Tensor x, int[] perm, Tensor y)
+    {
+        if (x.Rank == 2 && perm[0] == 1)
+        {
+            int rows = x.ShapeArray[0], cols = x.ShapeArray[1];
+            trace.Add(() =>
+            {
+                if (x.DType == DType.Float32) Layout.Transpose2D<float>(x.SpanF, rows, cols, y.SpanF);
+                else Layout.Transpose2D<double>(x.SpanD, rows, cols, y.SpanD);
+            }, x);
+            return;
+        }
+        var (yShape, src) = Layout.PermuteStrides(x.ShapeArray, perm);
+        trace.Add(() =>
+        {
+            if (x.DType == DType.Float32) Layout.PermuteStrided<float>(x.SpanF, yShape, src, y.SpanF);
+            else Layout.PermuteStrided<double>(x.SpanD, yShape, src, y.SpanD);
+        }, x);
     }
 
     /// <summary>Swaps two axes (default: the last two, a matrix transpose).</summary>
@@ -210,11 +232,19 @@ public sealed partial class Tensor
             throw new ShapeException("expand", $"expand: shape {Shapes.Format(ShapeArray)} cannot be broadcast to {Shapes.Format(shape)}");
         var s = (int[])shape.Clone();
         var y = Empty(s, DType);
-        if (DType == DType.Float32) Broadcast.Expand<float>(SpanF, ShapeArray, y.SpanF, s);
-        else Broadcast.Expand<double>(SpanD, ShapeArray, y.SpanD, s);
+        ExpandInto(this, y);
+        if (StepTrace.Current is { } trace) trace.Add(ReplayExpand(this, y), this);
         if (ShouldRecord(this)) Node.Record(new ExpandNode(), y, [this], file, line);
         return y;
     }
+
+    private static void ExpandInto(Tensor x, Tensor y)
+    {
+        if (x.DType == DType.Float32) Broadcast.Expand<float>(x.SpanF, x.ShapeArray, y.SpanF, y.ShapeArray);
+        else Broadcast.Expand<double>(x.SpanD, x.ShapeArray, y.SpanD, y.ShapeArray);
+    }
+
+    private static Action ReplayExpand(Tensor x, Tensor y) => () => ExpandInto(x, y);
 
     /// <summary>Elements [start, start+length) along <paramref name="axis"/>; the gradient is zero-padded back.</summary>
     /// <exception cref="ShapeException">The range does not fit in the axis.</exception>
@@ -229,11 +259,27 @@ public sealed partial class Tensor
         shape[a] = length;
         var y = Empty(shape, DType);
         var (outer, _, inner) = Split(ShapeArray, a);
-        if (DType == DType.Float32) Layout.Slice<float>(SpanF, outer, n, inner, start, length, y.SpanF);
-        else Layout.Slice<double>(SpanD, outer, n, inner, start, length, y.SpanD);
+        SliceInto(this, y, outer, n, inner, start, length, pad: false);
+        if (StepTrace.Current is { } trace) trace.Add(ReplaySlice(this, y, outer, n, inner, start, length, pad: false), this);
         if (ShouldRecord(this)) Node.Record(new SliceNode(a, start), y, [this], file, line);
         return y;
     }
+
+    /// <summary>A slice of x (viewed as [outer, n, inner]) into y, or with <paramref name="pad"/> x into that range of a larger y.</summary>
+    private static void SliceInto(Tensor x, Tensor y, int outer, int n, int inner, int start, int length, bool pad)
+    {
+        if (x.DType == DType.Float32)
+        {
+            if (pad) Layout.Pad<float>(x.SpanF, outer, n, inner, start, length, y.SpanF); else Layout.Slice<float>(x.SpanF, outer, n, inner, start, length, y.SpanF);
+        }
+        else
+        {
+            if (pad) Layout.Pad<double>(x.SpanD, outer, n, inner, start, length, y.SpanD); else Layout.Slice<double>(x.SpanD, outer, n, inner, start, length, y.SpanD);
+        }
+    }
+
+    private static Action ReplaySlice(Tensor x, Tensor y, int outer, int n, int inner, int start, int length, bool pad) =>
+        () => SliceInto(x, y, outer, n, inner, start, length, pad);
 
     /// <summary>The sub-tensor at <paramref name="index"/> along <paramref name="axis"/>, with that axis removed.</summary>
     public Tensor Select(int axis, int index, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
@@ -270,8 +316,8 @@ public sealed partial class Tensor
         shape[a] = n;
         var y = EmptyZeroed(shape, DType);
         var (outer, _, inner) = Split(ShapeArray, a);
-        if (DType == DType.Float32) Layout.Pad<float>(SpanF, outer, n, inner, before, len, y.SpanF);
-        else Layout.Pad<double>(SpanD, outer, n, inner, before, len, y.SpanD);
+        SliceInto(this, y, outer, n, inner, before, len, pad: true);
+        if (StepTrace.Current is { } trace) trace.Add(ReplaySlice(this, y, outer, n, inner, before, len, pad: true), this);
         if (ShouldRecord(this)) Node.Record(new PadNode(a, before), y, [this], file, line);
         return y;
     }
@@ -304,12 +350,14 @@ public sealed partial class Tensor
         shape[a] = total;
         var y = Empty(shape, first.DType);
         int offset = 0;
+        var trace = StepTrace.Current;
         foreach (var t in tensors)
         {
             var (outer, _, inner) = Split(t.ShapeArray, a);
             int len = t.ShapeArray[a];
-            if (first.DType == DType.Float32) Layout.Pad<float>(t.SpanF, outer, total, inner, offset, len, y.SpanF);
-            else Layout.Pad<double>(t.SpanD, outer, total, inner, offset, len, y.SpanD);
+            // Every element of y belongs to exactly one input, so y needs no zeroing, eagerly or at replay.
+            SliceInto(t, y, outer, total, inner, offset, len, pad: true);
+            trace?.Add(ReplaySlice(t, y, outer, total, inner, offset, len, pad: true), t);
             offset += len;
         }
         if (record && Tape.IsRecording) Node.Record(new ConcatNode(a), y, [.. tensors], file, line);

@@ -7,6 +7,11 @@ namespace AutoGrad.Optim;
 /// the tape), called between backward and the optimizer's step. Parameters without a gradient are
 /// skipped.
 /// </summary>
+/// <remarks>
+/// Inside <see cref="Memory.StepPlan.Capture"/> each call is recorded as a step action, so every
+/// replay clips the gradients of that run. The value a call returns is the capture step's: a replay
+/// cannot hand it back, so do not branch on it inside a captured step.
+/// </remarks>
 public static class GradientClipping
 {
     /// <summary>
@@ -21,6 +26,20 @@ public static class GradientClipping
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Check.Positive(nameof(ClipByNorm), nameof(maxNorm), maxNorm);
+        var list = parameters as Tensor[] ?? [.. parameters];
+        if (Memory.StepTrace.Current is { } trace) return TraceClipByNorm(trace, [.. list], maxNorm);
+        return ClipByNormCore(list, maxNorm);
+    }
+
+    private static double TraceClipByNorm(Memory.StepTrace trace, Tensor[] parameters, double maxNorm)
+    {
+        double norm = 0;
+        trace.RunAndRecord(() => norm = ClipByNormCore(parameters, maxNorm));
+        return norm;
+    }
+
+    private static double ClipByNormCore(Tensor[] parameters, double maxNorm)
+    {
         double sumSq = 0;
         foreach (var p in parameters)
         {
@@ -51,6 +70,20 @@ public static class GradientClipping
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Check.Positive(nameof(ClipByValue), nameof(clipValue), clipValue);
+        var list = parameters as Tensor[] ?? [.. parameters];
+        if (Memory.StepTrace.Current is { } trace) return TraceClipByValue(trace, [.. list], clipValue);
+        return ClipByValueCore(list, clipValue);
+    }
+
+    private static long TraceClipByValue(Memory.StepTrace trace, Tensor[] parameters, double clipValue)
+    {
+        long changed = 0;
+        trace.RunAndRecord(() => changed = ClipByValueCore(parameters, clipValue));
+        return changed;
+    }
+
+    private static long ClipByValueCore(Tensor[] parameters, double clipValue)
+    {
         long changed = 0;
         foreach (var p in parameters)
         {

@@ -43,12 +43,21 @@ public abstract class LRScheduler
     /// <summary>The closed form η(t), for t ≥ 0.</summary>
     protected abstract double Rate(int t);
 
-    /// <summary>Advances t by one and sets the optimizer's rate to η(t); returns the new rate.</summary>
+    /// <summary>
+    /// Advances t by one and sets the optimizer's rate to η(t); returns the new rate. Inside
+    /// <see cref="Memory.StepPlan.Capture"/> it is recorded as a step action, so every replay advances t.
+    /// </summary>
     public double Step()
+    {
+        if (Memory.StepTrace.Current is { } trace) trace.RunAndRecord(Advance);
+        else Advance();
+        return Optimizer.LearningRate;
+    }
+
+    private void Advance()
     {
         StepCount++;
         Optimizer.SetScheduledLearningRate(Rate(StepCount));
-        return Optimizer.LearningRate;
     }
 
     /// <summary>Sets t (e.g. when resuming from a checkpoint) and the optimizer's rate to η(t).</summary>

@@ -135,9 +135,17 @@ public abstract class Optimizer
     /// <summary>
     /// One update of every parameter that has a gradient: decoupled decay <c>w ← (1 − ηλ)·w</c>
     /// (if λ &gt; 0 and the parameter is decayed), then the subclass's rule. Writes in place into
-    /// the parameters' buffers, outside the tape, allocating nothing.
+    /// the parameters' buffers, outside the tape, allocating nothing. Inside
+    /// <see cref="Memory.StepPlan.Capture"/> it is recorded as a step action: each replay runs the
+    /// update again with the optimizer's state and hyperparameters (learning rate) at that time.
     /// </summary>
     public void Step()
+    {
+        if (Memory.StepTrace.Current is { } trace) trace.RunAndRecord(StepCore);
+        else StepCore();
+    }
+
+    private void StepCore()
     {
         StepCount++;
         double decayFactor = 1 - _learningRate * _weightDecay;
