@@ -9,7 +9,8 @@ namespace AutoGrad.Cli.Bench;
 /// The standard training-step workload of SPEC, as ../shared/bench/torch_anchor.py runs it: an
 /// MLP (Linear layers, ReLU) from the library, softmax cross-entropy, SGD with momentum 0.9 and
 /// learning rate 0.05; one full step is zero grad, forward, loss, backward, update, on a fixed
-/// batch, inside a <see cref="StepScope"/> so steady-state steps reuse their buffers.
+/// batch, inside a <see cref="StepScope"/> so steady-state steps reuse their buffers. The same step
+/// can be captured once into a <see cref="StepPlan"/> and replayed with no allocation.
 /// </summary>
 public sealed class MlpWorkload
 {
@@ -42,4 +43,17 @@ public sealed class MlpWorkload
     }
 
     public double Step() => Step(Input, Labels);
+
+    /// <summary>
+    /// Captures one step on <see cref="Input"/> and <see cref="Labels"/> (it runs as a real step);
+    /// each <see cref="StepPlan.Run"/> is then one more step on their current contents.
+    /// </summary>
+    public StepPlan Capture() => StepPlan.Capture(() =>
+    {
+        _optimizer.ZeroGrad();
+        var loss = Loss.SoftmaxCrossEntropy(_model.Forward(Input), Labels);
+        loss.Backward();
+        _optimizer.Step();
+        return loss;
+    }, Labels);
 }

@@ -33,12 +33,14 @@ public static class BenchCommand
     public static void Run(TextWriter o)
     {
         Print(o, "mlp_step_us", StepMicros([784, 256, 128, 10]), "us");
+        Print(o, "mlp_step_replay_us", ReplayMicros([784, 256, 128, 10]), "us");
         Print(o, "mlp_small_step_us", StepMicros([784, 128, 10]), "us");
         if (EpochSeconds() is double epoch) Print(o, "epoch_s", epoch, "s", "F3");
         Print(o, "tape_ns_per_op", TapeNanosPerOp(), "ns", "F0");
         Print(o, "sgemm_128x784x256_gflops", Gflops(128, 784, 256, 100), "GFLOP/s");
         Print(o, "sgemm_1024x1024x1024_gflops", Gflops(1024, 1024, 1024, 10), "GFLOP/s");
         Print(o, "alloc_bytes_per_step", AllocBytesPerStep(), "B", "F0");
+        Print(o, "alloc_bytes_per_step_replay", AllocBytesPerReplayedStep(), "B", "F0");
     }
 
     private static double StepMicros(int[] sizes, int warm = 50, int n = 300)
@@ -47,6 +49,16 @@ public static class BenchCommand
         for (int i = 0; i < warm; i++) w.Step();
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < n; i++) w.Step();
+        return sw.Elapsed.TotalMicroseconds / n;
+    }
+
+    /// <summary>The same step captured once in a StepPlan and replayed (see docs/performance.md).</summary>
+    private static double ReplayMicros(int[] sizes, int warm = 50, int n = 300)
+    {
+        var plan = new MlpWorkload(sizes, 128).Capture();
+        for (int i = 0; i < warm; i++) plan.Run();
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++) plan.Run();
         return sw.Elapsed.TotalMicroseconds / n;
     }
 
@@ -70,6 +82,16 @@ public static class BenchCommand
         long before = GC.GetAllocatedBytesForCurrentThread();
         const int n = 100;
         for (int i = 0; i < n; i++) w.Step();
+        return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / n;
+    }
+
+    private static double AllocBytesPerReplayedStep()
+    {
+        var plan = new MlpWorkload([784, 256, 128, 10], 128).Capture();
+        for (int i = 0; i < 50; i++) plan.Run();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        const int n = 100;
+        for (int i = 0; i < n; i++) plan.Run();
         return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / n;
     }
 

@@ -67,10 +67,10 @@ public sealed class Dropout : Module
         {
             if (value is not null)
             {
-                var v = value.ToDoubleArray();
-                for (int i = 0; i < v.Length; i++)
-                    if (v[i] is not (0.0 or 1.0))
-                        throw new ArgumentException($"Dropout: FixedMask must hold only 0 (dropped) and 1 (kept); element {i} is {v[i]}", nameof(value));
+                // Read in place (not ToDoubleArray): a layer built inside a captured step may set its mask.
+                for (int i = 0; i < value.Numel; i++)
+                    if (value.GetFlat(i) is not (0.0 or 1.0))
+                        throw new ArgumentException($"Dropout: FixedMask must hold only 0 (dropped) and 1 (kept); element {i} is {value.GetFlat(i)}", nameof(value));
                 value = value.Detach();
             }
             _fixedMask = value;

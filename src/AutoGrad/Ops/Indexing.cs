@@ -7,9 +7,9 @@ using static AutoGrad.Ops.Dispatch;
 namespace AutoGrad;
 
 /// <summary>One element picked along an axis per position; the gradient is scattered back (ScatterAdd).</summary>
-// The nodes keep their indices as memory: a copy when the op runs eagerly, the registered array
-// itself inside StepPlan.Capture, so the backward ops read the same live array at replay.
-internal sealed class GatherNode(int axis, ReadOnlyMemory<int> index, bool keepDim) : Node
+// The nodes keep their indices as an IndexRef: a copy when the op runs eagerly, the registered
+// array (or a range of it) inside StepPlan.Capture, so the backward ops read the live array at replay.
+internal sealed class GatherNode(int axis, IndexRef index, bool keepDim) : Node
 {
     public override string Name => "gather";
     public override string Rule => "one element picked per position;  G scattered back to the picked elements";
@@ -20,7 +20,7 @@ internal sealed class GatherNode(int axis, ReadOnlyMemory<int> index, bool keepD
 }
 
 /// <summary>Values added into a zero tensor at indexed positions; the gradient gathers them back.</summary>
-internal sealed class ScatterAddNode(int axis, ReadOnlyMemory<int> index) : Node
+internal sealed class ScatterAddNode(int axis, IndexRef index) : Node
 {
     public override string Name => "scatter_add";
     public override string Rule => "elements added into positions;  G gathered from them";
@@ -30,7 +30,7 @@ internal sealed class ScatterAddNode(int axis, ReadOnlyMemory<int> index) : Node
 }
 
 /// <summary>Whole slices picked along an axis; the gradient is index-added back.</summary>
-internal sealed class IndexSelectNode(int axis, ReadOnlyMemory<int> index) : Node
+internal sealed class IndexSelectNode(int axis, IndexRef index) : Node
 {
     public override string Name => "index_select";
     public override string Rule => "slices picked along one axis;  G added back to each picked slice";
@@ -41,13 +41,32 @@ internal sealed class IndexSelectNode(int axis, ReadOnlyMemory<int> index) : Nod
 }
 
 /// <summary>Slices added into a zero tensor at indexed positions; the gradient selects them back.</summary>
-internal sealed class IndexAddNode(int axis, ReadOnlyMemory<int> index) : Node
+internal sealed class IndexAddNode(int axis, IndexRef index) : Node
 {
     public override string Name => "index_add";
     public override string Rule => "slices added into positions;  G selected from them";
     protected internal override Tensor Forward(Tensor[] x) => x[0].IndexAdd(axis, index.Span, OutputShape[axis]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.IndexSelect(axis, index.Span);
+}
+
+/// <summary>
+/// The indices a node keeps for its backward, in one reference (so an eagerly recorded node is no
+/// larger than with a plain array): an <c>int[]</c> copy, or inside a capture the registered array
+/// itself, or a boxed range of it.
+/// </summary>
+internal readonly struct IndexRef
+{
+    private readonly object _value;
+
+    private IndexRef(object value) => _value = value;
+
+    public static IndexRef Copy(ReadOnlySpan<int> index) => new(index.ToArray());
+
+    public static IndexRef Live(ReadOnlyMemory<int> range) =>
+        new(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(range, out var a) && a.Offset == 0 && a.Count == a.Array!.Length ? a.Array : range);
+
+    public ReadOnlySpan<int> Span => _value is int[] a ? a : ((ReadOnlyMemory<int>)_value).Span;
 }
 
 public sealed partial class Tensor
@@ -78,7 +97,7 @@ public sealed partial class Tensor
         var y = Empty(Shapes.Reduced(ShapeArray, [a], keepDim), DType);
         GatherInto(this, y, outer, n, inner, index);
         var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "gather", IndexOp.Gather, this, y, outer, n, inner, index, a) : default;
-        if (ShouldRecord(this)) Node.Record(new GatherNode(a, live.IsEmpty ? index.ToArray() : live, keepDim), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new GatherNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live), keepDim), y, [this], file, line);
         return y;
     }
 
@@ -99,7 +118,7 @@ public sealed partial class Tensor
         var y = EmptyZeroed(outShape, DType);
         ScatterAddInto(this, y, outer, n, inner, index);
         var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "scatter_add", IndexOp.ScatterAdd, this, y, outer, n, inner, index, a) : default;
-        if (ShouldRecord(this)) Node.Record(new ScatterAddNode(a, live.IsEmpty ? index.ToArray() : live), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new ScatterAddNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live)), y, [this], file, line);
         return y;
     }
 
@@ -119,7 +138,7 @@ public sealed partial class Tensor
         var y = Empty(shape, DType);
         IndexSelectInto(this, y, outer, n, inner, index);
         var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "index_select", IndexOp.IndexSelect, this, y, outer, n, inner, index, a) : default;
-        if (ShouldRecord(this)) Node.Record(new IndexSelectNode(a, live.IsEmpty ? index.ToArray() : live), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new IndexSelectNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live)), y, [this], file, line);
         return y;
     }
 
@@ -137,7 +156,7 @@ public sealed partial class Tensor
         var y = EmptyZeroed(shape, DType);
         IndexAddInto(this, y, outer, size, inner, index);
         var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "index_add", IndexOp.IndexAdd, this, y, outer, size, inner, index, a) : default;
-        if (ShouldRecord(this)) Node.Record(new IndexAddNode(a, live.IsEmpty ? index.ToArray() : live), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new IndexAddNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live)), y, [this], file, line);
         return y;
     }
 

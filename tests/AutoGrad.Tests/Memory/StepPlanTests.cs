@@ -79,12 +79,14 @@ public class StepPlanTests
     }
 
     [Theory]
-    [InlineData("momentum")]
-    [InlineData("adam")]
-    public void MlpStepsReplayBitForBit(string optimizer)
+    [InlineData("momentum", 0.0)]
+    [InlineData("adam", 0.0)]
+    [InlineData("momentum", 0.3)]
+    [InlineData("adam", 0.5)]
+    public void MlpStepsReplayBitForBit(string optimizer, double dropout)
     {
-        var eager = new Setup([20, 16, 12, 5], 8, optimizer);
-        var replay = new Setup([20, 16, 12, 5], 8, optimizer);
+        var eager = new Setup([20, 16, 12, 5], 8, optimizer, dropout, inputDropout: dropout / 2);
+        var replay = new Setup([20, 16, 12, 5], 8, optimizer, dropout, inputDropout: dropout / 2);
         var plan = replay.Capture();
         var first = eager.Step();
         Assert.Equal(Bits(first), Bits(plan.Output));
@@ -121,6 +123,171 @@ public class StepPlanTests
             s.NextBatch();
             plan.Run();
         }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void DropoutDrawsANewMaskAtEveryRun()
+    {
+        var s = new Setup([20, 16, 5], 8, "momentum", dropout: 0.5);
+        var dropout = s.Model.OfType<Dropout>().Single();
+        var plan = s.Capture();
+        var mask = dropout.LastMask!;
+        var masks = new List<long[]> { Bits(mask) };
+        for (int i = 0; i < 3; i++)
+        {
+            plan.Run();
+            Assert.Same(mask, dropout.LastMask);
+            masks.Add(Bits(mask));
+        }
+        Assert.Equal(4, masks.Select(m => string.Join(",", m)).Distinct().Count());
+    }
+
+    [Fact]
+    public void TensorsTheStepProducedHoldTheLatestRunsValues()
+    {
+        var eager = new Setup([20, 16, 5], 8, "momentum");
+        var replay = new Setup([20, 16, 5], 8, "momentum");
+        Tensor? logits = null;
+        var plan = StepPlan.Capture(() =>
+        {
+            replay.Optimizer.ZeroGrad();
+            logits = replay.Model.Forward(replay.X);
+            var loss = Loss.SoftmaxCrossEntropy(logits, replay.Y);
+            loss.Backward();
+            replay.Optimizer.Step();
+            return loss;
+        }, replay.Y);
+        eager.Step();
+        eager.NextBatch();
+        replay.NextBatch();
+        var expected = eager.Model.Forward(eager.X);
+        plan.Run();
+        Assert.Equal(Bits(expected), Bits(logits!));
+    }
+
+    [Fact]
+    public void LearningRateChangesAndSchedulesApplyAtReplay()
+    {
+        var eager = new Setup([20, 16, 5], 8, "adam");
+        var replay = new Setup([20, 16, 5], 8, "adam");
+        var eagerSchedule = new StepLR(eager.Optimizer, 2, 0.5);
+        var replaySchedule = new StepLR(replay.Optimizer, 2, 0.5);
+        eager.Step();
+        eagerSchedule.Step();
+        var plan = StepPlan.Capture(() =>
+        {
+            var loss = replay.Step();
+            replaySchedule.Step();
+            return loss;
+        }, replay.Y);
+        for (int i = 0; i < 4; i++)
+        {
+            eager.NextBatch();
+            replay.NextBatch();
+            if (i == 2)
+            {
+                eager.Optimizer.WeightDecay = 0.2;
+                replay.Optimizer.WeightDecay = 0.2;
+            }
+            eager.Step();
+            eagerSchedule.Step();
+            plan.Run();
+            Assert.Equal(eager.Optimizer.LearningRate, replay.Optimizer.LearningRate);
+            AssertSameState(eager, replay);
+        }
+        Assert.Equal(5, replaySchedule.StepCount);
+    }
+
+    [Fact]
+    public void NewLabelsAreReadFromTheRegisteredArrayAndCheckedAgain()
+    {
+        var s = new Setup([20, 16, 5], 8, "momentum");
+        var plan = s.Capture();
+        var eager = new Setup([20, 16, 5], 8, "momentum");
+        eager.Step();
+        eager.Y.AsSpan().Reverse();
+        s.Y.AsSpan().Reverse();
+        Assert.Equal(Bits(eager.Step()), Bits(plan.Run()));
+        s.Y[3] = 5;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => plan.Run());
+        Assert.Contains("gather", e.Message);
+        Assert.Contains("index 5 at position 3", e.Message);
+        s.Y[3] = 4;
+        plan.Run();
+    }
+
+    /// <summary>A float64 model touching most op families: matmul (plain and batched), shape ops, indexing, where, reductions, softmax, cast, penalties.</summary>
+    private sealed class ManyOps
+    {
+        public readonly Tensor X = Tensor.Zeros(DType.Float64, 6, 6);
+        public readonly int[] Rows = new int[6];
+        public readonly int[] Picks = new int[6];
+        public readonly Tensor W1, W2, B;
+        public readonly Optimizer Optimizer;
+        private readonly Generator _data = new(3);
+
+        public ManyOps()
+        {
+            var rng = new Generator(11);
+            W1 = Tensor.Normal(rng, 0, 0.5, DType.Float64, 6, 8).RequireGrad();
+            W2 = Tensor.Normal(rng, 0, 0.5, DType.Float64, 2, 4, 3).RequireGrad();
+            B = Tensor.Normal(rng, 0, 0.1, DType.Float64, 8).RequireGrad();
+            Optimizer = new Momentum([W1, W2, B], learningRate: 0.1);
+            NextBatch();
+        }
+
+        public void NextBatch()
+        {
+            var x = X.AsSpan<double>();
+            for (int i = 0; i < x.Length; i++) x[i] = _data.NextNormal();
+            for (int i = 0; i < Rows.Length; i++) Rows[i] = _data.NextInt(6);
+            for (int i = 0; i < Picks.Length; i++) Picks[i] = _data.NextInt(6);
+        }
+
+        public Tensor Step()
+        {
+            Optimizer.ZeroGrad();
+            var h = (Tensor.Matmul(X, W1) + B).Tanh();
+            var gated = h.Slice(1, 0, 4).Sigmoid() * h.Slice(1, 4, 4).Softplus();
+            var joined = Tensor.Concat([gated.Pad(1, 1, 1), X], 1);
+            var split = joined.Reshape([6, 2, 6]).Permute([1, 0, 2]);
+            var z = Tensor.Matmul(split.Slice(2, 0, 4), W2).Transpose(0, 1).Reshape([6, 6]);
+            var rows = z.IndexSelect(0, Rows);
+            var bounded = Tensor.Maximum(rows.Clamp(-2, 2), rows * 0.1);
+            var nll = (bounded.LogSumExp(1) - bounded.LogSoftmax(1).Gather(1, Picks)).Mean();
+            var soft = Loss.SoftmaxCrossEntropy(bounded, Tensor.OneHot(Picks, 6, DType.Float64));
+            var stats = bounded.Var([0]).Sum() * 0.01 + bounded.Max(1).Sum() * 0.01 + bounded.Min([0]).Mean() * 0.01;
+            var misc = (X.Abs() + 1).Sqrt().Log().Mean() * h.Expand([2, 6, 8]).Mean() + z.To(DType.Float32).To(DType.Float64).Square().Mean() * 0.01;
+            var stacked = Tensor.Stack([h.Relu().Sum(0), h.Pow(3).Sum(0) / (h.Square().Sum(0) + 1)]).Softmax(0).Sum();
+            var loss = nll + soft + stats + misc + stacked * 0.01 + Regularization.L2Penalty([W1, W2], 1e-3) + Regularization.L1Penalty([B], 1e-3);
+            loss.Backward();
+            GradientClipping.ClipByNorm([W1, W2, B], 5.0);
+            Optimizer.Step();
+            return loss;
+        }
+    }
+
+    [Fact]
+    public void AModelUsingManyOpFamiliesReplaysBitForBit()
+    {
+        var eager = new ManyOps();
+        var replay = new ManyOps();
+        var plan = StepPlan.Capture(replay.Step, replay.Rows, replay.Picks);
+        Assert.Equal(Bits(eager.Step()), Bits(plan.Output));
+        for (int step = 0; step < 5; step++)
+        {
+            eager.NextBatch();
+            replay.NextBatch();
+            Assert.Equal(Bits(eager.Step()), Bits(plan.Run()));
+            foreach (var (a, b) in new[] { (eager.W1, replay.W1), (eager.W2, replay.W2), (eager.B, replay.B) })
+            {
+                Assert.Equal(Bits(a), Bits(b));
+                Assert.Equal(Bits(a.Grad!), Bits(b.Grad!));
+            }
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        plan.Run();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }
