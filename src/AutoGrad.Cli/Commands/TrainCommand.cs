@@ -39,9 +39,10 @@ public static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "Threads for the matrix multiply (results do not depend on it)", DefaultValueFactory = _ => defaults.Threads };
         var save = new Option<string?>("--save") { Description = "Write a checkpoint of the trained model to this file (read it with 'evaluate --load')" };
         var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this .svg file" };
+        var eagerSteps = new Option<bool>("--eager-steps") { Description = "Run every training step eagerly instead of replaying the step captured on the first full batch (same results, more allocation)" };
         var cmd = new Command("train", "Train a model and print its test accuracy")
         {
-            dataset, dataDir, csvHeader, model, hidden, activation, dropout, l1, l2, weightDecay, optimizer, lr, schedule, batch, epochs, holdout, early, seed, threads, save, plot,
+            dataset, dataDir, csvHeader, model, hidden, activation, dropout, l1, l2, weightDecay, optimizer, lr, schedule, batch, epochs, holdout, early, seed, threads, save, plot, eagerSteps,
         };
         cmd.SetAction(r =>
         {
@@ -58,6 +59,7 @@ public static class TrainCommand
                 L2 = r.GetValue(l2),
                 WeightDecay = r.GetValue(weightDecay),
                 Optimizer = r.GetValue(optimizer)!,
+                EagerSteps = r.GetValue(eagerSteps),
                 LearningRate = r.GetValue(lr),
                 Schedule = r.GetValue(schedule)!,
                 BatchSize = r.GetValue(batch),

@@ -26,6 +26,9 @@ public sealed record TrainOptions
     public string? Save { get; init; }
     public string? Plot { get; init; }
 
+    /// <summary>Run every step eagerly instead of replaying a step captured on the first full batch (same results).</summary>
+    public bool EagerSteps { get; init; }
+
     public static readonly string[] Models = ["mlp", "softmax", "logistic", "perceptron"];
     public static readonly string[] Activations = ["relu", "sigmoid", "tanh"];
     public static readonly string[] Schedules = ["none", "step", "exponential", "cosine"];

@@ -9,10 +9,17 @@ namespace AutoGrad.Cli.Training;
 
 /// <summary>
 /// The training loop of <c>autograd train</c>: shuffled minibatches, the model's loss plus any
-/// L1/L2 penalty, one optimizer step per batch (each step in a <see cref="StepScope"/> so its
-/// buffers are reused), holdout metrics after every epoch, and optional early stopping that
-/// restores the best weights.
+/// L1/L2 penalty, one optimizer step per batch, holdout metrics after every epoch, and optional
+/// early stopping that restores the best weights.
 /// </summary>
+/// <remarks>
+/// The step on the first full batch is captured in a <see cref="StepPlan"/> and every later full
+/// batch replays it (no allocation; the loader refills the same batch tensor and label array,
+/// and the learning-rate schedule and early-stopping restores act on the same tensors the plan
+/// reads). The last, smaller batch of an epoch has another shape and runs eagerly, in a
+/// <see cref="StepScope"/>. Models whose loss builds its targets in C# (logistic, perceptron) run
+/// every step eagerly, as does <see cref="TrainOptions.EagerSteps"/>.
+/// </remarks>
 public static class Trainer
 {
     public static List<EpochResult> Run(Classifier model, Dataset train, Dataset? holdout, TrainOptions o, Generator rng, IEpochReporter reporter)
@@ -30,6 +37,23 @@ public static class Trainer
             _ => null,
         };
         var stopper = o.EarlyStopping > 0 && holdout is not null ? new EarlyStopping(o.EarlyStopping, 0, EarlyStoppingMode.Min, model.Network) : null;
+        // Only losses that take the label array itself (registered with the plan) can be replayed.
+        bool replay = !o.EagerSteps && (model.Kind is "mlp" or "softmax");
+        CapturedStep? plan = null;
+
+        (Tensor Scores, Tensor DataLoss, Tensor Loss) Step(Tensor x, int[] y)
+        {
+            optimizer.ZeroGrad();
+            var scores = model.Network.Forward(x);
+            var dataLoss = model.Loss(scores, y);
+            var loss = dataLoss;
+            if (o.L1 > 0) loss = loss + Regularization.L1Penalty(model.Network, o.L1);
+            if (o.L2 > 0) loss = loss + Regularization.L2Penalty(model.Network, o.L2);
+            loss.Backward();
+            optimizer.Step();
+            return (scores, dataLoss, loss);
+        }
+
         reporter.Run(r =>
         {
             for (int epoch = 1; epoch <= o.Epochs; epoch++)
@@ -39,20 +63,30 @@ public static class Trainer
                 model.Network.Train();
                 double lossSum = 0;
                 int correct = 0;
-                foreach (var (x, y) in loader)
+                void Tally(Tensor scores, Tensor dataLoss, int[] y)
                 {
-                    using var scope = StepScope.Begin();
-                    optimizer.ZeroGrad();
-                    var scores = model.Network.Forward(x);
-                    var dataLoss = model.Loss(scores, y);
-                    var loss = dataLoss;
-                    if (o.L1 > 0) loss = loss + Regularization.L1Penalty(model.Network, o.L1);
-                    if (o.L2 > 0) loss = loss + Regularization.L2Penalty(model.Network, o.L2);
-                    loss.Backward();
-                    optimizer.Step();
                     lossSum += dataLoss.Item() * y.Length;
                     var predicted = model.Predict(scores);
                     for (int i = 0; i < y.Length; i++) if (predicted[i] == y[i]) correct++;
+                }
+                foreach (var (x, y) in loader)
+                {
+                    if (plan is not null && ReferenceEquals(x, plan.Input))
+                    {
+                        plan.Plan.Run();
+                        Tally(plan.Scores, plan.DataLoss, y);
+                    }
+                    else if (plan is null && replay && y.Length == o.BatchSize)
+                    {
+                        plan = CapturedStep.Capture(x, y, Step);
+                        Tally(plan.Scores, plan.DataLoss, y);
+                    }
+                    else
+                    {
+                        using var scope = StepScope.Begin();
+                        var (scores, dataLoss, _) = Step(x, y);
+                        Tally(scores, dataLoss, y);
+                    }
                     r.Advance();
                 }
                 double? hLoss = null, hAcc = null;
@@ -72,6 +106,22 @@ public static class Trainer
                 r.Message($"restored the weights of the best epoch (epoch {stopper.BestEpoch + 1}, holdout loss {stopper.BestValue:F4})");
         });
         return history;
+    }
+
+    /// <summary>A captured training step and the tensors of it the loop reads after each run.</summary>
+    private sealed record CapturedStep(StepPlan Plan, Tensor Input, Tensor Scores, Tensor DataLoss)
+    {
+        public static CapturedStep Capture(Tensor x, int[] y, Func<Tensor, int[], (Tensor Scores, Tensor DataLoss, Tensor Loss)> step)
+        {
+            Tensor? scores = null, dataLoss = null;
+            var plan = StepPlan.Capture(() =>
+            {
+                var r = step(x, y);
+                (scores, dataLoss) = (r.Scores, r.DataLoss);
+                return r.Loss;
+            }, y);
+            return new CapturedStep(plan, x, scores!, dataLoss!);
+        }
     }
 
     /// <summary>Mean loss and accuracy on a whole data set, in evaluation mode.</summary>

@@ -312,6 +312,13 @@ public static class Tape
                 $"backward inside StepPlan.Capture: the leaf {Node.Describe(leaf)} that receives a gradient was created inside the captured step; " +
                 "an eager step would start it with no gradient every time, but a replay reuses it and would keep adding. Create parameters outside the step.");
         trace.Reads(g);
-        trace.RunAndRecord(() => AccumulateLeaf(leaf, g, createGraph: false));
+        trace.RunAndRecord(() =>
+        {
+            // Freezing a parameter changes which ops an eager step runs; a replay would still update it.
+            if (!leaf.RequiresGrad)
+                throw new InvalidOperationException(
+                    $"StepPlan.Run: {Node.Describe(leaf)} received a gradient in the captured step but no longer requires grad; capture the step again after changing RequiresGrad");
+            AccumulateLeaf(leaf, g, createGraph: false);
+        });
     }
 }

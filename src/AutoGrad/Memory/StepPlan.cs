@@ -45,20 +45,22 @@ namespace AutoGrad.Memory;
 /// plan (they are not taken from a step scope's pool): a plan holds one step's activations and
 /// gradients, about what one eager step uses at its peak.</para>
 /// <code>
-/// var loader = new DataLoader(train, 128, new Generator(1));
-/// using var batches = loader.GetEnumerator();
-/// batches.MoveNext();
-/// var (x, y) = batches.Current;                  // reused: refilled in place by MoveNext
-/// var plan = StepPlan.Capture(() =>
+/// Tensor TrainStep(Tensor x, int[] y)
 /// {
 ///     optimizer.ZeroGrad();
 ///     var loss = Loss.SoftmaxCrossEntropy(model.Forward(x), y);
 ///     loss.Backward();
 ///     optimizer.Step();
 ///     return loss;
-/// }, y);                                          // y: read live at every run
-/// while (batches.MoveNext() &amp;&amp; batches.Current.X == x)   // full batches only
-///     total += plan.Run().Item();
+/// }
+/// StepPlan? plan = null;
+/// Tensor? planX = null;
+/// foreach (var (x, y) in loader)                  // a DataLoader refills the same x and y in place
+/// {
+///     if (plan is null) (plan, planX) = (StepPlan.Capture(() =&gt; TrainStep(x, y), y), x);  // y: read live
+///     else if (ReferenceEquals(x, planX)) total += plan.Run().Item();      // no allocation
+///     else { using var scope = StepScope.Begin(); TrainStep(x, y); }      // the smaller last batch
+/// }
 /// </code>
 /// </remarks>
 public sealed class StepPlan
@@ -97,7 +99,7 @@ public sealed class StepPlan
             if (indices[i] is null) throw new ArgumentNullException(nameof(indices), $"StepPlan.Capture: index array {i} is null");
         if (StepTrace.Current is not null)
             throw new InvalidOperationException("StepPlan.Capture: a step is already being captured on this thread; captures do not nest");
-        if (Debugging.Anomaly.Active != 0)
+        if (Debugging.Anomaly.Current != Debugging.AnomalyChecks.None)
             throw new InvalidOperationException("StepPlan.Capture: anomaly detection is on; it checks ops as they are recorded, and a replay records nothing. Capture outside Anomaly.Detect().");
         var trace = StepTrace.Begin([.. indices]);
         Tensor? output;
@@ -144,7 +146,7 @@ public sealed class StepPlan
     {
         if (StepTrace.Current is not null)
             throw new InvalidOperationException("StepPlan.Run inside StepPlan.Capture: a replayed step cannot be recorded into another plan; capture the step itself instead");
-        if (Debugging.Anomaly.Active != 0)
+        if (Debugging.Anomaly.Current != Debugging.AnomalyChecks.None)
             throw new InvalidOperationException("StepPlan.Run: anomaly detection is on, but a replay records no ops for it to check; run the step eagerly inside Anomaly.Detect()");
         if (Interlocked.Exchange(ref _running, 1) != 0)
             throw new InvalidOperationException("StepPlan.Run: the plan is already running (on another thread, or re-entered from the step); its buffers serve one run at a time");

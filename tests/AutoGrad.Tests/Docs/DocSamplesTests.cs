@@ -14,7 +14,15 @@ public partial class DocSamplesTests
     [Fact]
     public void RegularizationAndDropoutSampleRuns() => DocSamples.RegularizationAndDropout();
 
+    [Fact]
+    public void PerformanceSampleRunsAndLearns()
+    {
+        var losses = DocSamples.Performance();
+        Assert.True(losses[^1] < losses[0], string.Join(", ", losses));
+    }
+
     [Theory]
+    [InlineData("performance.md")]
     [InlineData("models.md")]
     [InlineData("losses.md")]
     [InlineData("regularization-and-dropout.md")]

@@ -140,6 +140,22 @@ public class StepPlanRefusalTests
     }
 
     [Fact]
+    public void AParameterFrozenAfterCaptureRefusesToReplay()
+    {
+        var w = Tensor.From(DType.Float32, [1, 2, 3], 3).RequireGrad();
+        var plan = StepPlan.Capture(() =>
+        {
+            w.ZeroGrad();
+            var loss = (w * X).Sum();
+            loss.Backward();
+            return loss;
+        });
+        plan.Run();
+        w.RequiresGrad = false;
+        Assert.Contains("no longer requires grad", Assert.Throws<InvalidOperationException>(() => plan.Run()).Message);
+    }
+
+    [Fact]
     public void ADropoutWhoseModeOrMaskChangedRefusesToReplay()
     {
         var dropout = new Dropout(0.5, new Generator(1));

@@ -260,12 +260,25 @@ public class StepPlanTests
             var stats = bounded.Var([0]).Sum() * 0.01 + bounded.Max(1).Sum() * 0.01 + bounded.Min([0]).Mean() * 0.01;
             var misc = (X.Abs() + 1).Sqrt().Log().Mean() * h.Expand([2, 6, 8]).Mean() + z.To(DType.Float32).To(DType.Float64).Square().Mean() * 0.01;
             var stacked = Tensor.Stack([h.Relu().Sum(0), h.Pow(3).Sum(0) / (h.Square().Sum(0) + 1)]).Softmax(0).Sum();
-            var loss = nll + soft + stats + misc + stacked * 0.01 + Regularization.L2Penalty([W1, W2], 1e-3) + Regularization.L1Penalty([B], 1e-3);
+            var cubed = new Cube().Apply(h.Slice(0, 0, 2)).Mean();
+            var loss = nll + soft + stats + misc + stacked * 0.01 + cubed * 0.01 + Regularization.L2Penalty([W1, W2], 1e-3) + Regularization.L1Penalty([B], 1e-3);
             loss.Backward();
             GradientClipping.ClipByNorm([W1, W2, B], 5.0);
             Optimizer.Step();
             return loss;
         }
+    }
+
+    /// <summary>A user-defined op: its forward and backward are tensor ops, captured like built-ins.</summary>
+    private sealed class Cube : AutoGrad.Autograd.CustomOp
+    {
+        protected override Tensor Forward(AutoGrad.Autograd.CustomOpContext ctx, Tensor[] x)
+        {
+            ctx.SaveForBackward(x[0]);
+            return x[0] * x[0] * x[0];
+        }
+
+        protected override Tensor?[] Backward(AutoGrad.Autograd.CustomOpContext ctx, Tensor g) => [g * 3 * ctx.SavedTensors[0].Square()];
     }
 
     [Fact]
