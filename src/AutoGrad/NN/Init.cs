@@ -142,9 +142,22 @@ public static class Init
 
     // Initialization rewrites a parameter's storage: it must bump the version (so a graph that
     // saved the old values refuses to backpropagate) and must not be refused while recording.
+    // Inside StepPlan.Capture it is a step action: a replay writes (and draws) again.
     private static void Write(Tensor tensor, string op, Func<int, double> value)
     {
         using (Tape.NoGrad()) tensor.BeginInPlace(op);
+        if (Memory.StepTrace.Current is { } trace)
+        {
+            trace.Reads(tensor);
+            trace.RunAndRecord(Rewrite(tensor, value));
+            return;
+        }
         for (int i = 0; i < tensor.Numel; i++) tensor.SetFlat(i, value(i));
     }
+
+    private static Action Rewrite(Tensor tensor, Func<int, double> value) => () =>
+    {
+        tensor.Storage.Version++;
+        for (int i = 0; i < tensor.Numel; i++) tensor.SetFlat(i, value(i));
+    };
 }

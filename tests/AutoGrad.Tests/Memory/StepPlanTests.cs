@@ -303,4 +303,33 @@ public class StepPlanTests
         plan.Run();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void InPlaceWritesCreationsAndInitializersInsideTheStepAreReplayed()
+    {
+        Tensor Step(Generator rng, Tensor x, float[] source)
+        {
+            var t = Tensor.Zeros(2, 3);
+            var before = (t * x).Sum();                     // must see zeros again at every run
+            t.Fill(2);
+            t[1, 2] = -1;
+            var u = Init.Normal(Tensor.Zeros(2, 3), 0, 1, rng);
+            var c = Tensor.FromArray(source, 2, 3) + Tensor.Arange(6).Reshape([2, 3]) + Tensor.Eye(3).Slice(0, 0, 2);
+            var copy = c.Clone();
+            c.CopyFrom(c * 2);
+            return before + (t * x).Sum() + (copy * c).Sum() + (u * x).Sum() + Tensor.Randn(rng, 2, 3).Sum();
+        }
+        var x = Tensor.Full(0.5, 2, 3);
+        float[] src = [1, 2, 3, 4, 5, 6];
+        var rngA = new Generator(4);
+        var rngB = new Generator(4);
+        var plan = StepPlan.Capture(() => Step(rngB, x, src));
+        Assert.Equal(Bits(Step(rngA, x, src)), Bits(plan.Output));
+        for (int i = 0; i < 3; i++)
+        {
+            src[i] += 10;
+            x.Fill(i);
+            Assert.Equal(Bits(Step(rngA, x, src)), Bits(plan.Run()));
+        }
+    }
 }
