@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Debugging;
 
 namespace AutoGrad.Autograd;
@@ -12,7 +13,10 @@ public abstract class Node
 {
     private static long s_sequence;
 
-    internal Tensor[] InputArray = [];
+    // Inputs live in fields (no array per op for the usual one or two); an op with more keeps an array.
+    internal Tensor? In0, In1;
+    private Tensor[]? _inputArray;
+    internal int InputCount;
     private int _version0, _version1;
     private int[]? _moreVersions;
     private int _outputVersion;
@@ -36,7 +40,23 @@ public abstract class Node
     public virtual string? Rule => null;
 
     /// <summary>The tensors the op read, in argument order.</summary>
-    public IReadOnlyList<Tensor> Inputs => InputArray;
+    public IReadOnlyList<Tensor> Inputs => _inputArray ??= InputCount switch
+    {
+        0 => [],
+        1 => [In0!],
+        2 => [In0!, In1!],
+        _ => throw new InvalidOperationException("unreachable: an op with more than two inputs keeps them in an array"),
+    };
+
+    /// <summary>Input <paramref name="i"/> of the op (no allocation, unlike <see cref="Inputs"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected internal Tensor Input(int i)
+    {
+        if ((uint)i >= (uint)InputCount) return InputOutOfRange(i);
+        return i == 0 ? In0! : i == 1 ? In1! : _inputArray![i];
+    }
+
+    private Tensor InputOutOfRange(int i) => throw new ArgumentOutOfRangeException(nameof(i), i, $"{Name} has {InputCount} inputs");
 
     /// <summary>Shape of the op's output.</summary>
     public int[] OutputShape { get; private set; } = [];
@@ -79,23 +99,49 @@ public abstract class Node
     protected Tensor Output => _output ?? throw new InvalidOperationException($"{Name}: the output was not saved (override SavesOutput)");
 
     /// <summary>True when input i needs a gradient.</summary>
-    protected bool NeedsGrad(int i) => InputArray[i].RequiresGrad;
+    protected bool NeedsGrad(int i) => Input(i).RequiresGrad;
+
+    /// <summary>Records <paramref name="node"/>, an op of one input, as the producer of <paramref name="output"/>.</summary>
+    internal static Tensor Record(Node node, Tensor output, Tensor a, string file, int line)
+    {
+        node.In0 = a;
+        node.InputCount = 1;
+        node._version0 = a.Version;
+        return Finish(node, output, file, line);
+    }
+
+    /// <summary>Records <paramref name="node"/>, an op of two inputs, as the producer of <paramref name="output"/>.</summary>
+    internal static Tensor Record(Node node, Tensor output, Tensor a, Tensor b, string file, int line)
+    {
+        node.In0 = a;
+        node.In1 = b;
+        node.InputCount = 2;
+        node._version0 = a.Version;
+        node._version1 = b.Version;
+        return Finish(node, output, file, line);
+    }
 
     /// <summary>Records <paramref name="node"/> as the producer of <paramref name="output"/>.</summary>
     internal static Tensor Record(Node node, Tensor output, Tensor[] inputs, string file, int line)
     {
-        node.InputArray = inputs;
-        node.Site = SourceSite.Resolve(file, line);
-        node.OutputShape = output.ShapeArray;
-        node.OutputDType = output.DType;
-        if (inputs.Length > 0) node._version0 = inputs[0].Version;
-        if (inputs.Length > 1) node._version1 = inputs[1].Version;
+        node._inputArray = inputs;
+        node.InputCount = inputs.Length;
+        if (inputs.Length > 0) { node.In0 = inputs[0]; node._version0 = inputs[0].Version; }
+        if (inputs.Length > 1) { node.In1 = inputs[1]; node._version1 = inputs[1].Version; }
         if (inputs.Length > 2)
         {
             var more = new int[inputs.Length - 2];
             for (int i = 2; i < inputs.Length; i++) more[i - 2] = inputs[i].Version;
             node._moreVersions = more;
         }
+        return Finish(node, output, file, line);
+    }
+
+    private static Tensor Finish(Node node, Tensor output, string file, int line)
+    {
+        node.Site = SourceSite.Resolve(file, line);
+        node.OutputShape = output.ShapeArray;
+        node.OutputDType = output.DType;
         node._outputVersion = output.Version;
         if (node.SavesOutput) node._output = output;
         node.Sequence = Interlocked.Increment(ref s_sequence);
@@ -107,12 +153,13 @@ public abstract class Node
     internal void CheckSavedVersions()
     {
         var output = _output;
-        for (int i = 0; i < InputArray.Length; i++)
+        for (int i = 0; i < InputCount; i++)
         {
             int recorded = i == 0 ? _version0 : i == 1 ? _version1 : _moreVersions![i - 2];
-            if (SavesInput(i) && InputArray[i].Version != recorded)
+            var input = Input(i);
+            if (input.Version != recorded && SavesInput(i))
                 throw new AutogradException(
-                    $"backward: input {i} ({Describe(InputArray[i])}) of '{Name}' recorded at {Site} was modified in place after the op saved it; " +
+                    $"backward: input {i} ({Describe(input)}) of '{Name}' recorded at {Site} was modified in place after the op saved it; " +
                     "its gradient would be wrong. Clone the tensor before changing it, or change it after Backward.");
         }
         if (SavesOutput && output is not null && output.Version != _outputVersion)
@@ -125,7 +172,9 @@ public abstract class Node
         IsFreed = true;
         ReleaseSaved();
         _output = null;
-        InputArray = [];
+        In0 = In1 = null;
+        _inputArray = null;
+        InputCount = 0;
     }
 
     internal static string Describe(Tensor t) =>

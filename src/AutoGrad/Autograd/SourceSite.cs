@@ -12,6 +12,9 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
     /// <summary>The composition being run on this thread (one thread-static read per recorded op).</summary>
     [ThreadStatic] private static Ambient? t_ambient;
 
+    /// <summary>Compositions being run on any thread: zero lets a recorded op skip the thread-static read.</summary>
+    private static int s_live;
+
     private sealed class Ambient
     {
         public bool Active;
@@ -41,8 +44,7 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
     /// </summary>
     internal static SourceSite Resolve(string file, int line)
     {
-        var a = t_ambient;
-        if (a is not null && a.Active) return new SourceSite(a.File, a.Line, a.Scope);
+        if (s_live != 0 && t_ambient is { Active: true } a) return new SourceSite(a.File, a.Line, a.Scope);
         if (!string.IsNullOrEmpty(file)) return new SourceSite(file, line, null);
         return DebugSettings.CaptureStackTraces ? FromStackTrace() : default;
     }
@@ -74,6 +76,7 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
         a.File = string.IsNullOrEmpty(file) ? null : file;
         a.Line = line;
         a.Scope = scope;
+        Interlocked.Increment(ref s_live);
         return new ScopeGuard(true);
     }
 
@@ -86,6 +89,7 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
             a.Active = false;
             a.File = null;
             a.Scope = null;
+            Interlocked.Decrement(ref s_live);
         }
     }
 }

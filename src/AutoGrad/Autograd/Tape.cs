@@ -18,6 +18,7 @@ public static class Tape
     private static readonly object s_enabled = new();
     private static int s_activeScopes;
     [ThreadStatic] private static int t_backwardMode; // 0: follow scopes; 1: off; 2: on (create-graph)
+    private static int s_inBackward; // backward passes running on any thread: zero lets IsRecording skip the thread-static read
     [ThreadStatic] private static Stack<Node>? t_stack;
     private static int s_epoch;
 
@@ -26,8 +27,11 @@ public static class Tape
     {
         get
         {
-            int b = t_backwardMode;
-            if (b != 0) return b == 2;
+            if (Volatile.Read(ref s_inBackward) != 0)
+            {
+                int b = t_backwardMode;
+                if (b != 0) return b == 2;
+            }
             if (Volatile.Read(ref s_activeScopes) == 0) return true;
             return s_mode.Value != s_disabled;
         }
@@ -130,6 +134,7 @@ public static class Tape
         var leaves = work.Leaves;
         var gradBuffers = work.GradBuffers;
         int saved = t_backwardMode;
+        Interlocked.Increment(ref s_inBackward);
         try
         {
             CollectNodes(root.GradFn, order);
@@ -150,12 +155,14 @@ public static class Tape
         catch
         {
             t_backwardMode = saved;
+            Interlocked.Decrement(ref s_inBackward);
             foreach (var node in order) node.PendingGrad = null;
             work.Clear();
             t_depth--;
             throw;
         }
         t_backwardMode = saved;
+        Interlocked.Decrement(ref s_inBackward);
         try
         {
             // Leaves are written only after every node succeeded, so a failed backward leaves .Grad untouched.
@@ -226,9 +233,9 @@ public static class Tape
         {
             var n = stack.Pop();
             order.Add(n);
-            foreach (var input in n.InputArray)
+            for (int i = 0; i < n.InputCount; i++)
             {
-                var p = input.GradFn;
+                var p = n.Input(i).GradFn;
                 if (p is not null && p.VisitEpoch != epoch)
                 {
                     p.VisitEpoch = epoch;
@@ -253,21 +260,21 @@ public static class Tape
             throw new AutogradException(
                 $"backward: '{node.Name}' (recorded at {node.Site}) has a backward rule that is not differentiable, so a higher-order derivative through it cannot be computed (createGraph: true).");
         node.CheckSavedVersions();
-        var inputs = node.InputArray;
+        int count = node.InputCount;
         // One gradient array per arity and backward call, cleared before reuse.
         Tensor?[] grads;
-        if (inputs.Length < gradBuffers.Length)
+        if (count < gradBuffers.Length)
         {
-            grads = gradBuffers[inputs.Length] ??= new Tensor?[inputs.Length];
-            Array.Clear(grads);
+            grads = gradBuffers[count] ??= new Tensor?[count];
+            if (count == 1) grads[0] = null; else Array.Clear(grads);
         }
-        else grads = new Tensor?[inputs.Length];
+        else grads = new Tensor?[count];
         node.Backward(g, grads);
         observer?.OnNode(node, g, grads);
-        for (int i = 0; i < inputs.Length; i++)
+        for (int i = 0; i < count; i++)
         {
             var gi = grads[i];
-            var input = inputs[i];
+            var input = node.Input(i);
             if (gi is null || !input.RequiresGrad) continue;
             if (gi.DType != input.DType || !Shapes.Equal(gi.ShapeArray, input.ShapeArray))
                 throw new AutogradException(

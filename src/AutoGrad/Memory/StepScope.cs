@@ -35,7 +35,10 @@ public sealed class StepScope : IDisposable
     private StepScope() { }
 
     /// <summary>The innermost active scope of this thread, or null.</summary>
-    internal static StepScope? Current => t_current;
+    /// <remarks>A static count of live scopes (any thread) lets the usual case skip the thread-static read.</remarks>
+    internal static StepScope? Current => s_live == 0 ? null : t_current;
+
+    private static int s_live;
 
     /// <summary>Starts a scope on this thread; dispose it to recycle what ops produced inside.</summary>
     public static StepScope Begin()
@@ -45,6 +48,7 @@ public sealed class StepScope : IDisposable
         scope._parent = t_current;
         scope._thread = Thread.CurrentThread;
         scope._active = true;
+        Interlocked.Increment(ref s_live);
         t_current = scope;
         return scope;
     }
@@ -63,6 +67,7 @@ public sealed class StepScope : IDisposable
         foreach (var s in _storages) s.Release();
         _storages.Clear();
         _active = false;
+        Interlocked.Decrement(ref s_live);
         t_current = _parent;
         _parent = null;
         (t_free ??= new Stack<StepScope>()).Push(this);

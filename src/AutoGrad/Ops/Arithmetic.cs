@@ -17,8 +17,8 @@ internal sealed class AddNode : Node
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
-        if (NeedsGrad(0)) grads[0] = g.SumToShape(Inputs[0].ShapeArray);
-        if (NeedsGrad(1)) grads[1] = g.SumToShape(Inputs[1].ShapeArray);
+        if (NeedsGrad(0)) grads[0] = g.SumToShape(Input(0).ShapeArray);
+        if (NeedsGrad(1)) grads[1] = g.SumToShape(Input(1).ShapeArray);
     }
 }
 
@@ -31,8 +31,8 @@ internal sealed class SubNode : Node
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
-        if (NeedsGrad(0)) grads[0] = g.SumToShape(Inputs[0].ShapeArray);
-        if (NeedsGrad(1)) grads[1] = (-g).SumToShape(Inputs[1].ShapeArray);
+        if (NeedsGrad(0)) grads[0] = g.SumToShape(Input(0).ShapeArray);
+        if (NeedsGrad(1)) grads[1] = (-g).SumToShape(Input(1).ShapeArray);
     }
 }
 
@@ -45,8 +45,8 @@ internal sealed class MulNode : Node
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
-        if (NeedsGrad(0)) grads[0] = g.SafeMul(Inputs[1]).SumToShape(Inputs[0].ShapeArray);
-        if (NeedsGrad(1)) grads[1] = g.SafeMul(Inputs[0]).SumToShape(Inputs[1].ShapeArray);
+        if (NeedsGrad(0)) grads[0] = g.SafeMul(Input(1)).SumToShape(Input(0).ShapeArray);
+        if (NeedsGrad(1)) grads[1] = g.SafeMul(Input(0)).SumToShape(Input(1).ShapeArray);
     }
 }
 
@@ -60,8 +60,8 @@ internal sealed class DivNode : Node
     protected override bool SavesOutput => true;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
-        var b = Inputs[1];
-        if (NeedsGrad(0)) grads[0] = g.SafeMul(b.Pow(-1)).SumToShape(Inputs[0].ShapeArray);
+        var b = Input(1);
+        if (NeedsGrad(0)) grads[0] = g.SafeMul(b.Pow(-1)).SumToShape(Input(0).ShapeArray);
         if (NeedsGrad(1)) grads[1] = g.SafeMul(-Output / b).SumToShape(b.ShapeArray);
     }
 }
@@ -75,8 +75,8 @@ internal sealed class SafeMulNode : Node
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
-        if (NeedsGrad(0)) grads[0] = g.SafeMul(Inputs[1]).SumToShape(Inputs[0].ShapeArray);
-        if (NeedsGrad(1)) grads[1] = g.SafeMul(Inputs[0]).SumToShape(Inputs[1].ShapeArray);
+        if (NeedsGrad(0)) grads[0] = g.SafeMul(Input(1)).SumToShape(Input(0).ShapeArray);
+        if (NeedsGrad(1)) grads[1] = g.SafeMul(Input(0)).SumToShape(Input(1).ShapeArray);
     }
 }
 
@@ -85,7 +85,7 @@ public sealed partial class Tensor
     private static Tensor BinaryOp<K, TNode>(string op, Tensor a, Tensor b, string file, int line) where K : IBinaryKernel where TNode : Node, new()
     {
         var y = Binary<K>(op, a, b);
-        if (ShouldRecord(a, b)) Node.Record(new TNode(), y, [a, b], file, line);
+        if (ShouldRecord(a, b)) Node.Record(new TNode(), y, a, b, file, line);
         return y;
     }
 

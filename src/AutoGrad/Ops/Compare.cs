@@ -19,10 +19,10 @@ internal sealed class WhereNode : Node
     protected override bool SavesInput(int i) => i == 0;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
-        var cond = Inputs[0];
+        var cond = Input(0);
         var zero = Tensor.Scalar(0, g.DType);
-        if (NeedsGrad(1)) grads[1] = Tensor.Where(cond, g, zero).SumToShape(Inputs[1].ShapeArray);
-        if (NeedsGrad(2)) grads[2] = Tensor.Where(cond, zero, g).SumToShape(Inputs[2].ShapeArray);
+        if (NeedsGrad(1)) grads[1] = Tensor.Where(cond, g, zero).SumToShape(Input(1).ShapeArray);
+        if (NeedsGrad(2)) grads[2] = Tensor.Where(cond, zero, g).SumToShape(Input(2).ShapeArray);
     }
 }
 

@@ -36,7 +36,7 @@ internal sealed class LogNode : Node
     public override string Name => "log";
     public override string Rule => "y = ln x;  ∂y/∂x = 1/x";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Log();
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Pow(-1));
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Input(0).Pow(-1));
 }
 
 /// <summary>y = √x; dy/dx = 1/(2y).</summary>
@@ -56,7 +56,7 @@ internal sealed class AbsNode : Node
     public override string Name => "abs";
     public override string Rule => "y = |x|;  ∂y/∂x = sign(x)";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Abs();
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Sign());
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Input(0).Sign());
 }
 
 /// <summary>y = sign(x); dy/dx = 0 (almost everywhere).</summary>
@@ -97,7 +97,7 @@ internal sealed class ReluNode : Node
     public override string Name => "relu";
     public override string Rule => "y = max(x, 0);  ∂y/∂x = [x > 0]";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Relu();
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.ReluGrad(Inputs[0], g);
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.ReluGrad(Input(0), g);
 }
 
 /// <summary>
@@ -112,7 +112,7 @@ internal sealed class ReluGradNode : Node
     protected internal override Tensor Forward(Tensor[] x) => Tensor.ReluGrad(x[0], x[1]);
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
-        if (NeedsGrad(1)) grads[1] = Tensor.ReluGrad(Inputs[0], g);
+        if (NeedsGrad(1)) grads[1] = Tensor.ReluGrad(Input(0), g);
     }
 }
 
@@ -122,7 +122,7 @@ internal sealed class SoftplusNode : Node
     public override string Name => "softplus";
     public override string Rule => "y = ln(1 + eˣ);  ∂y/∂x = σ(x)";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Softplus();
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Inputs[0].Sigmoid());
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Input(0).Sigmoid());
 }
 
 /// <summary>y = xᵖ for a constant p; dy/dx = p·x^{p−1}.</summary>
@@ -132,7 +132,7 @@ internal sealed class PowNode(double p) : Node
     public override string Rule => "y = xᵖ;  ∂y/∂x = p·xᵖ⁻¹";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Pow(p);
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
-        grads[0] = p == 0 ? Tensor.EmptyZeroed(g.ShapeArray, g.DType) : g.SafeMul(p == 1 ? Tensor.OnesLike(g) : Inputs[0].Pow(p - 1) * p);
+        grads[0] = p == 0 ? Tensor.EmptyZeroed(g.ShapeArray, g.DType) : g.SafeMul(p == 1 ? Tensor.OnesLike(g) : Input(0).Pow(p - 1) * p);
 }
 
 /// <summary>y = x + c for a constant c; dy/dx = 1.</summary>
@@ -162,7 +162,7 @@ internal sealed class CastNode(DType sourceType) : Node
     public override string Rule => "y = x in another dtype;  ∂y/∂x = 1";
     protected internal override Tensor Forward(Tensor[] x) => x[0].DType == sourceType ? x[0].To(OutputDType) : x[0].Reshape(OutputShape);
     protected override bool SavesInput(int i) => false;
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.To(Inputs[0].DType);
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.To(Input(0).DType);
 }
 
 /// <summary>Elementwise ops shared by the tape (in-place accumulation of leaf gradients).</summary>
@@ -192,7 +192,7 @@ public sealed partial class Tensor
     public Tensor Neg([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<NegKernel>(this);
-        if (ShouldRecord(this)) Node.Record(new NegNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new NegNode(), y, this, file, line);
         return y;
     }
 
@@ -200,7 +200,7 @@ public sealed partial class Tensor
     public Tensor Exp([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<ExpKernel>(this);
-        if (ShouldRecord(this)) Node.Record(new ExpNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new ExpNode(), y, this, file, line);
         return y;
     }
 
@@ -208,7 +208,7 @@ public sealed partial class Tensor
     public Tensor Log([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<LogKernel>(this);
-        if (ShouldRecord(this)) Node.Record(new LogNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new LogNode(), y, this, file, line);
         return y;
     }
 
@@ -216,7 +216,7 @@ public sealed partial class Tensor
     public Tensor Sqrt([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<SqrtKernel>(this);
-        if (ShouldRecord(this)) Node.Record(new SqrtNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new SqrtNode(), y, this, file, line);
         return y;
     }
 
@@ -224,7 +224,7 @@ public sealed partial class Tensor
     public Tensor Abs([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<AbsKernel>(this);
-        if (ShouldRecord(this)) Node.Record(new AbsNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new AbsNode(), y, this, file, line);
         return y;
     }
 
@@ -232,7 +232,7 @@ public sealed partial class Tensor
     public Tensor Sign([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<SignKernel>(this);
-        if (ShouldRecord(this)) Node.Record(new SignNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new SignNode(), y, this, file, line);
         return y;
     }
 
@@ -240,7 +240,7 @@ public sealed partial class Tensor
     public Tensor Tanh([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<TanhKernel>(this);
-        if (ShouldRecord(this)) Node.Record(new TanhNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new TanhNode(), y, this, file, line);
         return y;
     }
 
@@ -248,7 +248,7 @@ public sealed partial class Tensor
     public Tensor Sigmoid([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<SigmoidKernel>(this);
-        if (ShouldRecord(this)) Node.Record(new SigmoidNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new SigmoidNode(), y, this, file, line);
         return y;
     }
 
@@ -256,7 +256,7 @@ public sealed partial class Tensor
     public Tensor Relu([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<ReluKernel>(this);
-        if (ShouldRecord(this)) Node.Record(new ReluNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new ReluNode(), y, this, file, line);
         return y;
     }
 
@@ -272,7 +272,7 @@ public sealed partial class Tensor
         var y = EmptyLike(g);
         ReluGradInto(x, g, y);
         if (StepTrace.Current is { } trace) trace.Add(ReplayReluGrad(x, g, y), x, g);
-        if (ShouldRecord(g)) Node.Record(new ReluGradNode(), y, [x.Detach(), g], file, line);
+        if (ShouldRecord(g)) Node.Record(new ReluGradNode(), y, x.Detach(), g, file, line);
         return y;
     }
 
@@ -288,7 +288,7 @@ public sealed partial class Tensor
     public Tensor Softplus([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<SoftplusKernel>(this);
-        if (ShouldRecord(this)) Node.Record(new SoftplusNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new SoftplusNode(), y, this, file, line);
         return y;
     }
 
@@ -298,7 +298,7 @@ public sealed partial class Tensor
     {
         if (double.IsNaN(p)) throw new ArgumentException("pow: exponent p is NaN", nameof(p));
         var y = Unary<PowKernel>(this, p);
-        if (ShouldRecord(this)) Node.Record(new PowNode(p), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new PowNode(p), y, this, file, line);
         return y;
     }
 
@@ -306,7 +306,7 @@ public sealed partial class Tensor
     public Tensor AddScalar(double c, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<AddScalarKernel>(this, c);
-        if (ShouldRecord(this)) Node.Record(new AddScalarNode(c), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new AddScalarNode(c), y, this, file, line);
         return y;
     }
 
@@ -314,7 +314,7 @@ public sealed partial class Tensor
     public Tensor MulScalar(double c, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var y = Unary<MulScalarKernel>(this, c);
-        if (ShouldRecord(this)) Node.Record(new MulScalarNode(c), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new MulScalarNode(c), y, this, file, line);
         return y;
     }
 
@@ -328,7 +328,7 @@ public sealed partial class Tensor
         var y = Empty(ShapeArray, dtype);
         CastInto(this, y);
         if (StepTrace.Current is { } trace) trace.Add(ReplayCast(this, y), this);
-        if (ShouldRecord(this)) Node.Record(new CastNode(DType), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new CastNode(DType), y, this, file, line);
         return y;
     }
 

@@ -16,7 +16,7 @@ internal sealed class GatherNode(int axis, IndexRef index, bool keepDim) : Node
     protected internal override Tensor Forward(Tensor[] x) => x[0].Gather(axis, index.Span, keepDim);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
-        grads[0] = g.ScatterAdd(axis, index.Span, Inputs[0].ShapeArray[axis]);
+        grads[0] = g.ScatterAdd(axis, index.Span, Input(0).ShapeArray[axis]);
 }
 
 /// <summary>Values added into a zero tensor at indexed positions; the gradient gathers them back.</summary>
@@ -37,7 +37,7 @@ internal sealed class IndexSelectNode(int axis, IndexRef index) : Node
     protected internal override Tensor Forward(Tensor[] x) => x[0].IndexSelect(axis, index.Span);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
-        grads[0] = g.IndexAdd(axis, index.Span, Inputs[0].ShapeArray[axis]);
+        grads[0] = g.IndexAdd(axis, index.Span, Input(0).ShapeArray[axis]);
 }
 
 /// <summary>Slices added into a zero tensor at indexed positions; the gradient selects them back.</summary>
@@ -97,7 +97,7 @@ public sealed partial class Tensor
         var y = Empty(Shapes.Reduced(ShapeArray, [a], keepDim), DType);
         GatherInto(this, y, outer, n, inner, index);
         var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "gather", IndexOp.Gather, this, y, outer, n, inner, index, a) : default;
-        if (ShouldRecord(this)) Node.Record(new GatherNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live), keepDim), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new GatherNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live), keepDim), y, this, file, line);
         return y;
     }
 
@@ -118,7 +118,7 @@ public sealed partial class Tensor
         var y = EmptyZeroed(outShape, DType);
         ScatterAddInto(this, y, outer, n, inner, index);
         var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "scatter_add", IndexOp.ScatterAdd, this, y, outer, n, inner, index, a) : default;
-        if (ShouldRecord(this)) Node.Record(new ScatterAddNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live)), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new ScatterAddNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live)), y, this, file, line);
         return y;
     }
 
@@ -138,7 +138,7 @@ public sealed partial class Tensor
         var y = Empty(shape, DType);
         IndexSelectInto(this, y, outer, n, inner, index);
         var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "index_select", IndexOp.IndexSelect, this, y, outer, n, inner, index, a) : default;
-        if (ShouldRecord(this)) Node.Record(new IndexSelectNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live)), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new IndexSelectNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live)), y, this, file, line);
         return y;
     }
 
@@ -156,7 +156,7 @@ public sealed partial class Tensor
         var y = EmptyZeroed(shape, DType);
         IndexAddInto(this, y, outer, size, inner, index);
         var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "index_add", IndexOp.IndexAdd, this, y, outer, size, inner, index, a) : default;
-        if (ShouldRecord(this)) Node.Record(new IndexAddNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live)), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new IndexAddNode(a, live.IsEmpty ? IndexRef.Copy(index) : IndexRef.Live(live)), y, this, file, line);
         return y;
     }
 

@@ -56,7 +56,7 @@ public sealed partial class Tensor
         var y = EmptyLike(this);
         LogSoftmaxInto(this, y, outer, n, inner);
         if (StepTrace.Current is { } trace) trace.Add(ReplayLogSoftmax(this, y, outer, n, inner), this);
-        if (ShouldRecord(this)) Node.Record(new LogSoftmaxNode(a), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new LogSoftmaxNode(a), y, this, file, line);
         return y;
     }
 

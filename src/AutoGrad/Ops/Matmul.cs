@@ -19,7 +19,7 @@ internal sealed class MatmulNode(bool transA, bool transB) : Node
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
-        Tensor a = Inputs[0], b = Inputs[1];
+        Tensor a = Input(0), b = Input(1);
         if (NeedsGrad(0))
             grads[0] = (transA, transB) switch
             {
@@ -112,7 +112,7 @@ public sealed partial class Tensor
         var y = Empty(shape, a.DType);
         MatmulInto(a, b, y, transA, transB, k);
         if (StepTrace.Current is { } trace) trace.Add(ReplayMatmul(a, b, y, transA, transB, k), a, b);
-        if (ShouldRecord(a, b)) Node.Record(new MatmulNode(transA, transB), y, [a, b], file, line);
+        if (ShouldRecord(a, b)) Node.Record(new MatmulNode(transA, transB), y, a, b, file, line);
         return y;
     }
 

@@ -14,7 +14,7 @@ internal sealed class SumNode(int[] axes, int[] keptShape, bool keepDim) : Node
     protected internal override Tensor Forward(Tensor[] x) => x[0].Sum(axes, keepDim);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
-        grads[0] = g.Reshape(keptShape).Expand(Inputs[0].ShapeArray);
+        grads[0] = g.Reshape(keptShape).Expand(Input(0).ShapeArray);
 }
 
 /// <summary>
@@ -29,7 +29,7 @@ internal sealed class MaxNode(int[] axes, int[] keptShape, bool keepDim) : Node
     protected override bool SavesOutput => true;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
-        var x = Inputs[0];
+        var x = Input(0);
         // The mask is built from detached values, so it is a constant even under create-graph.
         var mask = Tensor.Eq(x.Detach(), Output.Detach().Reshape(keptShape));
         mask = mask / mask.Sum(axes, keepDim: true);
@@ -50,7 +50,7 @@ public sealed partial class Tensor
         var kept = Shapes.Reduced(ShapeArray, ax, keepDim: true);
         var y = ReduceKernel("sum", ax, kept, max: false);
         if (!keepDim) y = y.ReshapeView(Shapes.Reduced(ShapeArray, ax, keepDim: false));
-        if (ShouldRecord(this)) Node.Record(new SumNode(ax, kept, keepDim), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new SumNode(ax, kept, keepDim), y, this, file, line);
         return y;
     }
 
@@ -72,7 +72,7 @@ public sealed partial class Tensor
         var kept = Shapes.Reduced(ShapeArray, ax, keepDim: true);
         var y = ReduceKernel("max", ax, kept, max: true);
         if (!keepDim) y = y.ReshapeView(Shapes.Reduced(ShapeArray, ax, keepDim: false));
-        if (ShouldRecord(this)) Node.Record(new MaxNode(ax, kept, keepDim), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new MaxNode(ax, kept, keepDim), y, this, file, line);
         return y;
     }
 

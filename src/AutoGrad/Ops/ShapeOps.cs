@@ -13,7 +13,7 @@ internal sealed class ReshapeNode : Node
     public override string Rule => "same elements, new shape;  G reshaped back";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Reshape(OutputShape);
     protected override bool SavesInput(int i) => false;
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Reshape(Inputs[0].ShapeArray);
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Reshape(Input(0).ShapeArray);
 }
 
 /// <summary>Axes reordered; the gradient is permuted by the inverse permutation.</summary>
@@ -38,7 +38,7 @@ internal sealed class ExpandNode : Node
     public override string Rule => "x broadcast to a larger shape;  G summed over the broadcast axes";
     protected internal override Tensor Forward(Tensor[] x) => x[0].Expand(OutputShape);
     protected override bool SavesInput(int i) => false;
-    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SumToShape(Inputs[0].ShapeArray);
+    protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SumToShape(Input(0).ShapeArray);
 }
 
 /// <summary>A range [start, start+length) along one axis; the gradient is zero-padded back.</summary>
@@ -50,7 +50,7 @@ internal sealed class SliceNode(int axis, int start) : Node
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
-        int n = Inputs[0].ShapeArray[axis];
+        int n = Input(0).ShapeArray[axis];
         grads[0] = g.Pad(axis, start, n - start - g.ShapeArray[axis]);
     }
 }
@@ -63,7 +63,7 @@ internal sealed class PadNode(int axis, int before) : Node
     protected internal override Tensor Forward(Tensor[] x) => x[0].Pad(axis, before, OutputShape[axis] - before - x[0].Shape[axis]);
     protected override bool SavesInput(int i) => false;
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
-        grads[0] = g.Slice(axis, before, Inputs[0].ShapeArray[axis]);
+        grads[0] = g.Slice(axis, before, Input(0).ShapeArray[axis]);
 }
 
 /// <summary>Tensors joined along one axis; each gradient is its slice of g.</summary>
@@ -76,9 +76,9 @@ internal sealed class ConcatNode(int axis) : Node
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
         int offset = 0;
-        for (int i = 0; i < Inputs.Count; i++)
+        for (int i = 0; i < InputCount; i++)
         {
-            int len = Inputs[i].ShapeArray[axis];
+            int len = Input(i).ShapeArray[axis];
             if (NeedsGrad(i)) grads[i] = g.Slice(axis, offset, len);
             offset += len;
         }
@@ -100,7 +100,7 @@ public sealed partial class Tensor
         var s = InferShape(shape);
         if (Shapes.Equal(s, ShapeArray)) return this;
         var y = ReshapeView(s);
-        if (ShouldRecord(this)) Node.Record(new ReshapeNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new ReshapeNode(), y, this, file, line);
         return y;
     }
 
@@ -182,7 +182,7 @@ public sealed partial class Tensor
         if (DType == DType.Float32) Layout.Permute<float>(SpanF, ShapeArray, p, y.SpanF);
         else Layout.Permute<double>(SpanD, ShapeArray, p, y.SpanD);
         if (StepTrace.Current is { } trace) TracePermute(trace, this, p, y);
-        if (ShouldRecord(this)) Node.Record(new PermuteNode(p), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new PermuteNode(p), y, this, file, line);
         return y;
     }
 
@@ -234,7 +234,7 @@ public sealed partial class Tensor
         var y = Empty(s, DType);
         ExpandInto(this, y);
         if (StepTrace.Current is { } trace) trace.Add(ReplayExpand(this, y), this);
-        if (ShouldRecord(this)) Node.Record(new ExpandNode(), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new ExpandNode(), y, this, file, line);
         return y;
     }
 
@@ -261,7 +261,7 @@ public sealed partial class Tensor
         var (outer, _, inner) = Split(ShapeArray, a);
         SliceInto(this, y, outer, n, inner, start, length, pad: false);
         if (StepTrace.Current is { } trace) trace.Add(ReplaySlice(this, y, outer, n, inner, start, length, pad: false), this);
-        if (ShouldRecord(this)) Node.Record(new SliceNode(a, start), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new SliceNode(a, start), y, this, file, line);
         return y;
     }
 
@@ -318,7 +318,7 @@ public sealed partial class Tensor
         var (outer, _, inner) = Split(ShapeArray, a);
         SliceInto(this, y, outer, n, inner, before, len, pad: true);
         if (StepTrace.Current is { } trace) trace.Add(ReplaySlice(this, y, outer, n, inner, before, len, pad: true), this);
-        if (ShouldRecord(this)) Node.Record(new PadNode(a, before), y, [this], file, line);
+        if (ShouldRecord(this)) Node.Record(new PadNode(a, before), y, this, file, line);
         return y;
     }
 
