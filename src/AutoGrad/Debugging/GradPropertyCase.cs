@@ -30,6 +30,8 @@ public sealed class GradPropertyCase
         }
     }
 
+    internal InputSpec[] Specs => _specs;
+
     internal readonly Dictionary<string, int> DimsMap;
     internal readonly bool[][] Ones;
     internal readonly double[][] ValueArrays;

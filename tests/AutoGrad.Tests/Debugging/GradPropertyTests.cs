@@ -143,6 +143,68 @@ public class GradPropertyTests
         Assert.Contains("MaxDim must be >= MinDim (3), got 2", r.Message);
     }
 
+    [Fact]
+    public void DrawGivesTheCaseCheckDrawsFromThatSeed()
+    {
+        var report = GradProperty.Check(xs => new WrongAboveOne().Apply(xs[0]), [InputSpec.Of("n").Between(-1.5, 1.5)], cases: 200, seed: 11);
+        Assert.True(report.FailingCaseIndex > 0);
+        var drawn = GradProperty.Draw([InputSpec.Of("n").Between(-1.5, 1.5)], report.FailingCaseSeed!.Value);
+        Assert.Equal(report.Original!.ToString(), drawn.ToString());
+        Assert.Equal(GradProperty.Draw(OneMatrix, 7).ToString(), GradProperty.Draw(OneMatrix, 7).ToString());
+        var small = GradProperty.Draw([InputSpec.Of("n, k"), InputSpec.Of("k")], 3, new GradPropertyOptions { MinDim = 2, MaxDim = 2 });
+        Assert.Equal(new Dictionary<string, int> { ["n"] = 2, ["k"] = 2 }, small.Dims);
+        Assert.Throws<ArgumentException>(() => GradProperty.Draw([InputSpec.Of("n").Constant()], 1));
+    }
+
+    [Fact]
+    public void ShrinkCandidatesAreWhatTheShrinkerTriesInOrder()
+    {
+        var options = new GradPropertyOptions { MinDim = 1, MaxDim = 3 };
+        var c = Enumerable.Range(0, 50).Select(s => GradProperty.Draw(OneMatrix, (ulong)s, options)).First(x => x.Dims["n"] == 3 && x.Dims["d"] == 3);
+        var candidates = GradProperty.ShrinkCandidates(c, options).ToList();
+        // n at the minimum, n one smaller (first values kept), then the same keeping the last values; then d.
+        Assert.Equal([1, 3], candidates[0].Shapes[0]);
+        Assert.Equal(c.Values[0][..3], candidates[0].Values[0]);
+        Assert.Equal([2, 3], candidates[1].Shapes[0]);
+        Assert.Equal([1, 3], candidates[2].Shapes[0]);
+        Assert.Equal(c.Values[0][6..], candidates[2].Values[0]);
+        Assert.Equal([3, 1], candidates[4].Shapes[0]);
+        // Then all values at 0, at 1, ...
+        Assert.All(candidates[8].Values[0], v => Assert.Equal(0, v));
+        Assert.All(candidates[9].Values[0], v => Assert.Equal(1, v));
+        // A case that cannot get smaller or simpler has no candidates.
+        var one = GradProperty.Draw(OneMatrix, 1, options with { MaxDim = 1 });
+        var zero = GradProperty.ShrinkCandidates(one, options).First();
+        Assert.Equal([0.0], zero.Values[0]);
+        Assert.Empty(GradProperty.ShrinkCandidates(zero, options));
+        Assert.Throws<ArgumentNullException>(() => GradProperty.ShrinkCandidates(null!));
+    }
+
+    [Fact]
+    public void EvaluateReturnsTheGradientCheckOrTheException()
+    {
+        var c = GradProperty.Draw(OneMatrix, 5);
+        var ok = GradProperty.Evaluate(xs => new Cube().Apply(xs[0]), c);
+        Assert.True(ok.Passed);
+        Assert.True(ok.Result!.Passed);
+        Assert.Null(ok.Failure);
+        Assert.False(ok.FailsLike(ok));
+
+        var wrong = GradProperty.Evaluate(xs => new WrongCube().Apply(xs[0]), c);
+        Assert.False(wrong.Passed);
+        Assert.Equal(wrong.Result!.ToString(), wrong.Failure);
+        Assert.Contains("numeric", wrong.ToString());
+        Assert.True(wrong.FailsLike(GradProperty.Evaluate(xs => new WrongCube().Apply(xs[0]) * 2.0, c)));
+
+        var threw = GradProperty.Evaluate(_ => throw new InvalidOperationException("no"), c);
+        Assert.Null(threw.Result);
+        Assert.IsType<InvalidOperationException>(threw.Exception);
+        Assert.Equal("the function threw InvalidOperationException: no", threw.Failure);
+        Assert.False(threw.FailsLike(wrong));
+        Assert.True(threw.FailsLike(GradProperty.Evaluate(_ => throw new InvalidOperationException("other"), c)));
+        Assert.False(threw.FailsLike(GradProperty.Evaluate(_ => throw new ArgumentException("no"), c)));
+    }
+
     // The sample of docs/debugging-gradients.md, verbatim.
     [Fact]
     public void HuberLossHasTheRightGradient() =>
