@@ -2,7 +2,8 @@ namespace AutoGrad;
 
 /// <summary>
 /// Argument checks shared by every op, so a user always sees the same kind of message: the op,
-/// the argument, its value (or the shapes) and what was expected.
+/// the argument, its value (or the shapes, and the failing dimension) and what was expected.
+/// Shape errors are worded by <c>ShapeErrors</c>, like those of <see cref="Shapes"/>.
 /// </summary>
 public static class Check
 {
@@ -20,7 +21,7 @@ public static class Check
     public static void SameShape(string op, Tensor a, Tensor b)
     {
         if (!Shapes.Equal(a.ShapeArray, b.ShapeArray))
-            throw new ShapeException(op, $"{op}: shapes {Shapes.Format(a.ShapeArray)} and {Shapes.Format(b.ShapeArray)} must be equal{FirstDiff(a.ShapeArray, b.ShapeArray)}");
+            throw ShapeErrors.NotEqual(op, a.ShapeArray, b.ShapeArray);
     }
 
     /// <summary>The tensor must have the given rank.</summary>
@@ -28,7 +29,7 @@ public static class Check
     public static void Rank(string op, string argument, Tensor t, int rank)
     {
         if (t.Rank != rank)
-            throw new ShapeException(op, $"{op}: {argument} must have rank {rank}, got shape {Shapes.Format(t.ShapeArray)} (rank {t.Rank})");
+            throw ShapeErrors.WrongRank(op, argument, t.ShapeArray, rank);
     }
 
     /// <summary>A finite number within [min, max] (inclusive unless stated).</summary>
@@ -66,25 +67,40 @@ public static class Check
     }
 
     /// <summary>Validates a shape given by a user: every dimension zero or more.</summary>
-    /// <exception cref="ArgumentException">A dimension is negative or the element count overflows.</exception>
+    /// <exception cref="ShapeException">A dimension is negative or the element count overflows.</exception>
     public static void ValidShape(string op, ReadOnlySpan<int> shape)
     {
         long n = 1;
         for (int i = 0; i < shape.Length; i++)
         {
             if (shape[i] < 0)
-                throw new ShapeException(op, $"{op}: shape {Shapes.Format(shape)} has a negative dimension {shape[i]} at axis {i}");
+                throw ShapeErrors.NegativeSize(op, shape, i);
             n *= shape[i];
             if (n > Array.MaxLength)
-                throw new ShapeException(op, $"{op}: shape {Shapes.Format(shape)} has more than {Array.MaxLength} elements");
+                throw ShapeErrors.TooManyElements(op, shape);
         }
     }
 
-    private static string FirstDiff(int[] a, int[] b)
+    /// <summary>
+    /// Every index lies in [0, <paramref name="size"/>), the size of dimension
+    /// <paramref name="dim"/> it indexes (gather, scatter_add, index_select, index_add).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is negative or too large; names its value, its position and the dimension.</exception>
+    public static void Indices(string op, ReadOnlySpan<int> index, int size, int dim)
     {
-        if (a.Length != b.Length) return $" (rank {a.Length} vs {b.Length})";
-        for (int i = 0; i < a.Length; i++)
-            if (a[i] != b[i]) return $" (dimension {i}: {a[i]} vs {b[i]})";
-        return "";
+        for (int i = 0; i < index.Length; i++)
+            if ((uint)index[i] >= (uint)size)
+                throw new ArgumentOutOfRangeException(nameof(index), index[i],
+                    $"{op}: index {index[i]} at position {i} is out of range for dimension {dim} of size {size} (valid: 0..{size - 1})");
+    }
+
+    /// <summary>Every class label lies in [0, <paramref name="classes"/>); <paramref name="context"/> is appended to the message (e.g. which tensor has the classes).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A label is negative or too large; names its value and position.</exception>
+    public static void Labels(string op, ReadOnlySpan<int> labels, int classes, string? context = null)
+    {
+        for (int i = 0; i < labels.Length; i++)
+            if ((uint)labels[i] >= (uint)classes)
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i],
+                    $"{op}: label {labels[i]} at position {i} is outside [0, {classes}){(context is null ? "" : $" ({context})")}");
     }
 }

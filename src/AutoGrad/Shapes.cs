@@ -2,8 +2,9 @@ namespace AutoGrad;
 
 /// <summary>
 /// Shape arithmetic on plain <c>int[]</c> dimension lists: element counts, strides, axis
-/// normalization and NumPy broadcasting. Every shape error of the library is raised from
-/// here or from <see cref="Check"/>, so messages have one format.
+/// normalization and NumPy broadcasting. Every shape error of the library is worded by
+/// <c>ShapeErrors</c> (next to this class and <see cref="Check"/>), so messages have one format:
+/// the op, every shape involved, the failing dimension and the rule.
 /// </summary>
 public static class Shapes
 {
@@ -52,21 +53,23 @@ public static class Shapes
     /// contain a 1, and the result takes the larger.
     /// </summary>
     /// <exception cref="ShapeException">The shapes are not broadcastable; names the op and the dimension.</exception>
-    public static int[] Broadcast(string op, ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    public static int[] Broadcast(string op, ReadOnlySpan<int> a, ReadOnlySpan<int> b) =>
+        TryBroadcast(a, b, out var result) ? result : throw ShapeErrors.NotBroadcastable(op, a, b);
+
+    /// <summary>The NumPy broadcast of two shapes, or false when some pair of sizes is neither equal nor 1.</summary>
+    internal static bool TryBroadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b, out int[] result)
     {
-        if (a.SequenceEqual(b)) return a.ToArray();
+        if (a.SequenceEqual(b)) { result = a.ToArray(); return true; }
         int rank = Math.Max(a.Length, b.Length);
-        var result = new int[rank];
+        result = new int[rank];
         for (int i = 0; i < rank; i++)
         {
             int da = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
             int db = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
-            if (da != db && da != 1 && db != 1)
-                throw new ShapeException(op,
-                    $"{op}: shapes {Format(a)} and {Format(b)} are not broadcastable: dimension {i} (aligned from the right) is {da} vs {db}; each pair must be equal or one of them 1");
+            if (da != db && da != 1 && db != 1) { result = []; return false; }
             result[i] = da == 1 ? db : da;
         }
-        return result;
+        return true;
     }
 
     /// <summary>True when <paramref name="from"/> broadcasts to exactly <paramref name="to"/>.</summary>
@@ -85,7 +88,7 @@ public static class Shapes
     {
         int a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= rank)
-            throw new ShapeException(op, $"{op}: axis {axis} is out of range for a tensor of rank {rank} (valid: {-rank}..{rank - 1})");
+            throw ShapeErrors.AxisOutOfRange(op, axis, rank);
         return a;
     }
 
@@ -106,7 +109,7 @@ public static class Shapes
         Array.Sort(result);
         for (int i = 1; i < result.Length; i++)
             if (result[i] == result[i - 1])
-                throw new ShapeException(op, $"{op}: axis {result[i]} appears more than once in [{string.Join(", ", axes)}]");
+                throw ShapeErrors.RepeatedAxis(op, result[i], axes);
         return result;
     }
 

@@ -184,7 +184,7 @@ public sealed partial class Tensor
         if (shape.Length == 0) return [length];
         Check.ValidShape(op, shape);
         if (Shapes.Numel(shape) != length)
-            throw new ShapeException(op, $"{op}: shape {Shapes.Format(shape)} holds {Shapes.Numel(shape)} elements but the data has {length}");
+            throw ShapeErrors.DataLength(op, shape, length);
         return (int[])shape.Clone();
     }
 
@@ -251,9 +251,7 @@ public sealed partial class Tensor
 
     private static void FillOneHot(Tensor t, ReadOnlySpan<int> labels, int classes)
     {
-        for (int i = 0; i < labels.Length; i++)
-            if ((uint)labels[i] >= (uint)classes)
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"OneHot: label {labels[i]} at position {i} is outside [0, {classes})");
+        Check.Labels("OneHot", labels, classes);
         for (int i = 0; i < labels.Length; i++) t.SetFlat(i * classes + labels[i], 1);
     }
 

@@ -13,7 +13,7 @@ public static class Metrics
         ArgumentNullException.ThrowIfNull(scores);
         Check.Rank("Metrics.PredictedClasses", "scores", scores, 2);
         int n = scores.Shape[0], c = scores.Shape[1];
-        if (c == 0 && n > 0) throw new ShapeException("Metrics.PredictedClasses", $"Metrics.PredictedClasses: scores of shape {Shapes.Format(scores.Shape)} have no class columns");
+        if (c == 0 && n > 0) throw ShapeErrors.EmptyReduction("Metrics.PredictedClasses", scores.ShapeArray, 1);
         var r = new int[n];
         var s = scores.ToDoubleArray();
         for (int i = 0; i < n; i++)

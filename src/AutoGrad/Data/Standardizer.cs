@@ -91,7 +91,8 @@ public sealed class Standardizer
         ArgumentNullException.ThrowIfNull(features);
         Check.Rank("Standardizer.Transform", "features", features, 2);
         if (features.Shape[1] != _mean.Length)
-            throw new ShapeException("Standardizer.Transform", $"Standardizer.Transform: features have shape {Shapes.Format(features.Shape)} but the standardizer was fitted on {_mean.Length} features");
+            throw ShapeErrors.WrongShape("Standardizer.Transform", "features", features.ShapeArray, $"a standardizer fitted on {_mean.Length} features",
+                ShapeErrors.At(1, features.Shape[1], _mean.Length), $"[N, {_mean.Length}]");
         int n = features.Shape[0], d = _mean.Length;
         var src = features.To(DType.Float32).AsSpan<float>();
         var result = Tensor.Zeros(n, d);

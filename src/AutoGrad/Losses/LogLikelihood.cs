@@ -74,11 +74,8 @@ public static class LogLikelihood
         LossArguments.NotNull(logSigma, nameof(logSigma));
         Check.SameDType(op, y, mean);
         Check.SameDType(op, y, logSigma);
-        try { Shapes.Broadcast(op, Shapes.Broadcast(op, y.Shape, mean.Shape), logSigma.Shape); }
-        catch (ShapeException)
-        {
-            throw new ShapeException(op, $"{op}: y {Shapes.Format(y.Shape)}, mean {Shapes.Format(mean.Shape)} and logSigma {Shapes.Format(logSigma.Shape)} do not broadcast together");
-        }
+        if (!Shapes.TryBroadcast(y.ShapeArray, mean.ShapeArray, out var ym) || !Shapes.TryBroadcast(ym, logSigma.ShapeArray, out var all))
+            throw ShapeErrors.NotBroadcastable(op, ("y", y.ShapeArray), ("mean", mean.ShapeArray), ("logSigma", logSigma.ShapeArray));
         using var _ = SourceSite.Enter("gaussian_log_likelihood", file, line);
         var z = (y - mean) * (-logSigma).Exp();
         return -logSigma - 0.5 * Math.Log(2 * Math.PI) - 0.5 * z.Square();

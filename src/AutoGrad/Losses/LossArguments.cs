@@ -13,27 +13,25 @@ internal static class LossArguments
     {
         Check.SameDType(op, prediction, target);
         if (!Shapes.Equal(prediction.Shape, target.Shape))
-            throw new ShapeException(op, $"{op}: {predictionName} {Shapes.Format(prediction.Shape)} and {targetName} {Shapes.Format(target.Shape)} must have the same shape (no broadcasting here: reshape one, e.g. .Reshape([-1]))");
+            throw ShapeErrors.NotEqual(op, predictionName, prediction.ShapeArray, targetName, target.ShapeArray, "no broadcasting here: reshape one, e.g. .Reshape([-1])");
     }
 
     /// <summary>Logits [N, C] with N integer labels in [0, C).</summary>
     public static void Labels(string op, Tensor logits, string logitsName, ReadOnlySpan<int> labels)
     {
         if (logits.Rank != 2)
-            throw new ShapeException(op, $"{op}: {logitsName} must be a matrix [batch, classes], got shape {Shapes.Format(logits.Shape)}");
+            throw ShapeErrors.WrongRank(op, logitsName, logits.ShapeArray, 2, "a matrix [batch, classes]");
         int n = logits.Shape[0], c = logits.Shape[1];
         if (labels.Length != n)
             throw new ArgumentException($"{op}: {labels.Length} labels for a batch of {n} rows ({logitsName} {Shapes.Format(logits.Shape)}); there must be one label per row", "labels");
-        for (int i = 0; i < labels.Length; i++)
-            if ((uint)labels[i] >= (uint)c)
-                throw new ArgumentOutOfRangeException("labels", labels[i], $"{op}: label {labels[i]} at position {i} is outside [0, {c}) ({logitsName} have {c} classes)");
+        Check.Labels(op, labels, c, $"{logitsName} have {c} classes");
     }
 
     /// <summary>Logits [N, C] and target distributions of the same shape.</summary>
     public static void Distributions(string op, Tensor logits, Tensor targets)
     {
         if (logits.Rank != 2)
-            throw new ShapeException(op, $"{op}: logits must be a matrix [batch, classes], got shape {Shapes.Format(logits.Shape)}");
+            throw ShapeErrors.WrongRank(op, "logits", logits.ShapeArray, 2, "a matrix [batch, classes]");
         SameShape(op, logits, "logits", targets, "targets");
     }
 

@@ -134,11 +134,8 @@ public sealed class Dropout : Module
     private Tensor FitMask(Tensor input)
     {
         var mask = _fixedMask!;
-        bool fits;
-        try { fits = Shapes.Equal(Shapes.Broadcast("Dropout", input.Shape, mask.Shape), input.Shape); }
-        catch (ShapeException) { fits = false; }
-        if (!fits)
-            throw new ShapeException("Dropout", $"Dropout: the fixed mask of shape {Shapes.Format(mask.Shape)} does not broadcast to the input's shape {Shapes.Format(input.Shape)}");
+        if (!Shapes.BroadcastsTo(mask.Shape, input.Shape))
+            throw ShapeErrors.DoesNotBroadcastTo("Dropout", "the fixed mask", mask.ShapeArray, "the input", input.ShapeArray);
         return mask.DType == input.DType ? mask : mask.To(input.DType);
     }
 

@@ -71,7 +71,8 @@ public sealed class Linear : Module
         {
             Check.SameDType("Linear.FromWeights", weight, bias);
             if (bias.Rank != 1 || bias.Shape[0] != weight.Shape[1])
-                throw new ShapeException("Linear.FromWeights", $"Linear.FromWeights: bias must have shape [{weight.Shape[1]}] for weight {Shapes.Format(weight.Shape)}, got {Shapes.Format(bias.Shape)}");
+                throw ShapeErrors.WrongShape("Linear.FromWeights", "bias", bias.ShapeArray, $"weight {Shapes.Format(weight.Shape)}",
+                    bias.Rank != 1 ? ShapeErrors.Ranks(bias.Rank, 1) : ShapeErrors.At(0, "bias", 1, "weight", bias.Shape[0], weight.Shape[1]), $"[{weight.Shape[1]}]");
         }
         return new Linear(weight, bias);
     }
@@ -83,7 +84,8 @@ public sealed class Linear : Module
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank == 0 || input.Shape[^1] != InFeatures)
-            throw new ShapeException("Linear", $"Linear: input of shape {Shapes.Format(input.Shape)} does not fit a layer with {InFeatures} inputs (weight {Shapes.Format(Weight.Shape)}); the last dimension must be {InFeatures}");
+            throw ShapeErrors.WrongShape("Linear", "the input", input.ShapeArray, $"a layer with {InFeatures} inputs (weight {Shapes.Format(Weight.Shape)})",
+                input.Rank == 0 ? ShapeErrors.Ranks(0, 1) : ShapeErrors.At(input.Rank - 1, "the input", 0, "the weight", input.Shape[^1], InFeatures), $"[..., {InFeatures}]");
         Check.SameDType("Linear", input, Weight);
         using var _ = SourceSite.Enter("Linear", "", 0);
         var y = Tensor.Matmul(input, Weight);

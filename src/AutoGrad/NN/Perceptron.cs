@@ -40,7 +40,7 @@ public sealed class Perceptron : Module
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank is not (1 or 2))
-            throw new ShapeException("Perceptron.AddDummyFeature", $"Perceptron.AddDummyFeature: x must be [d] or [N, d], got shape {Shapes.Format(x.Shape)}");
+            throw ShapeErrors.WrongShape("Perceptron.AddDummyFeature", "x", x.ShapeArray, "a vector or a batch of vectors", ShapeErrors.Ranks(x.Rank, x.Rank == 0 ? 1 : 2), "[d] or [N, d]");
         var ones = x.Rank == 1 ? Tensor.Ones(x.DType, 1) : Tensor.Ones(x.DType, x.Shape[0], 1);
         return Tensor.Concat([ones, x], -1);
     }
@@ -51,7 +51,8 @@ public sealed class Perceptron : Module
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank is not (1 or 2) || x.Shape[^1] != FeatureCount)
-            throw new ShapeException("Perceptron", $"Perceptron: x must be [{FeatureCount}] or [N, {FeatureCount}] (without the dummy feature), got shape {Shapes.Format(x.Shape)}");
+            throw ShapeErrors.WrongShape("Perceptron", "x", x.ShapeArray, $"{FeatureCount} features (without the dummy feature)",
+                x.Rank is not (1 or 2) ? ShapeErrors.Ranks(x.Rank, x.Rank == 0 ? 1 : 2) : ShapeErrors.At(x.Rank - 1, x.Shape[^1], FeatureCount), $"[{FeatureCount}] or [N, {FeatureCount}]");
         Check.SameDType("Perceptron", x, Weight);
         return Tensor.Matmul(AddDummyFeature(x), Weight);
     }
@@ -80,9 +81,10 @@ public sealed class Perceptron : Module
         Check.Positive("Perceptron.Fit", nameof(learningRate), learningRate);
         Check.Rank("Perceptron.Fit", "x", x, 2);
         if (x.Shape[1] != FeatureCount)
-            throw new ShapeException("Perceptron.Fit", $"Perceptron.Fit: x must be [N, {FeatureCount}] (without the dummy feature), got shape {Shapes.Format(x.Shape)}");
+            throw ShapeErrors.WrongShape("Perceptron.Fit", "x", x.ShapeArray, $"{FeatureCount} features (without the dummy feature)", ShapeErrors.At(1, x.Shape[1], FeatureCount), $"[N, {FeatureCount}]");
         if (y.Rank != 1 || y.Shape[0] != x.Shape[0])
-            throw new ShapeException("Perceptron.Fit", $"Perceptron.Fit: y must be [{x.Shape[0]}] (one label per row of x {Shapes.Format(x.Shape)}), got shape {Shapes.Format(y.Shape)}");
+            throw ShapeErrors.WrongShape("Perceptron.Fit", "y", y.ShapeArray, $"x {Shapes.Format(x.Shape)} (one label per row)",
+                y.Rank != 1 ? ShapeErrors.Ranks(y.Rank, 1) : ShapeErrors.At(0, y.Shape[0], x.Shape[0]), $"[{x.Shape[0]}]");
         Tensor xs, ys;
         using (Tape.NoGrad())
         {

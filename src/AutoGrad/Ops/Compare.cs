@@ -31,6 +31,15 @@ public sealed partial class Tensor
     // Comparisons are not differentiable: their outputs are 0/1 constants of the inputs' dtype.
     private static Tensor Compare<K>(string op, Tensor a, Tensor b) where K : IBinaryKernel => Binary<K>(op, a, b);
 
+    // lt and le run the gt and ge kernels on (b, a): the operands are checked in the user's order
+    // first, so an error lists them as written.
+    private static Tensor CompareSwapped<K>(string op, Tensor a, Tensor b) where K : IBinaryKernel
+    {
+        Check.SameDType(op, a, b);
+        if (!Shapes.Equal(a.ShapeArray, b.ShapeArray)) Shapes.Broadcast(op, a.ShapeArray, b.ShapeArray);
+        return Binary<K>(op, b, a);
+    }
+
     /// <summary>1 where a &gt; b, else 0 (broadcasting; not differentiable).</summary>
     public static Tensor Gt(Tensor a, Tensor b) => Compare<GreaterKernel>("gt", a, b);
 
@@ -38,10 +47,10 @@ public sealed partial class Tensor
     public static Tensor Ge(Tensor a, Tensor b) => Compare<GreaterEqualKernel>("ge", a, b);
 
     /// <summary>1 where a &lt; b, else 0.</summary>
-    public static Tensor Lt(Tensor a, Tensor b) => Compare<GreaterKernel>("lt", b, a);
+    public static Tensor Lt(Tensor a, Tensor b) => CompareSwapped<GreaterKernel>("lt", a, b);
 
     /// <summary>1 where a ≤ b, else 0.</summary>
-    public static Tensor Le(Tensor a, Tensor b) => Compare<GreaterEqualKernel>("le", b, a);
+    public static Tensor Le(Tensor a, Tensor b) => CompareSwapped<GreaterEqualKernel>("le", a, b);
 
     /// <summary>1 where a == b, else 0.</summary>
     public static Tensor Eq(Tensor a, Tensor b) => Compare<EqualKernel>("eq", a, b);
@@ -99,7 +108,8 @@ public sealed partial class Tensor
     {
         Check.SameDType("where", a, b);
         Check.SameDType("where", cond, a);
-        var shape = Shapes.Broadcast("where", Shapes.Broadcast("where", cond.ShapeArray, a.ShapeArray), b.ShapeArray);
+        if (!Shapes.TryBroadcast(cond.ShapeArray, a.ShapeArray, out var ca) || !Shapes.TryBroadcast(ca, b.ShapeArray, out var shape))
+            throw ShapeErrors.NotBroadcastable("where", ("cond", cond.ShapeArray), ("a", a.ShapeArray), ("b", b.ShapeArray));
         var y = Empty(shape, a.DType);
         if (a.DType == DType.Float32) Broadcast.Where(cond.SpanF, cond.ShapeArray, a.SpanF, a.ShapeArray, b.SpanF, b.ShapeArray, y.SpanF, shape);
         else Broadcast.Where(cond.SpanD, cond.ShapeArray, a.SpanD, a.ShapeArray, b.SpanD, b.ShapeArray, y.SpanD, shape);

@@ -71,13 +71,6 @@ internal readonly struct IndexRef
 
 public sealed partial class Tensor
 {
-    private static void CheckIndex(string op, ReadOnlySpan<int> index, int size, int axis)
-    {
-        for (int i = 0; i < index.Length; i++)
-            if ((uint)index[i] >= (uint)size)
-                throw new ArgumentOutOfRangeException(nameof(index), index[i], $"{op}: index {index[i]} at position {i} is out of range for axis {axis} of size {size}");
-    }
-
     /// <summary>
     /// Picks one element along <paramref name="axis"/> for every position of the other axes:
     /// y[o, i] = x[o, index[o, i], i], with the axis removed (kept as 1 with
@@ -92,8 +85,8 @@ public sealed partial class Tensor
         int a = Shapes.NormalizeAxis("gather", axis, Rank);
         var (outer, n, inner) = Split(ShapeArray, a);
         if (index.Length != outer * inner)
-            throw new ShapeException("gather", $"gather: tensor of shape {Shapes.Format(ShapeArray)} along axis {a} needs {outer * inner} indices (one per position of the other axes), got {index.Length}");
-        CheckIndex("gather", index, n, a);
+            throw ShapeErrors.IndexCount("gather", ShapeArray, a, outer * inner, index.Length, "one per position of the other dimensions");
+        Check.Indices("gather", index, n, a);
         var y = Empty(Shapes.Reduced(ShapeArray, [a], keepDim), DType);
         GatherInto(this, y, outer, n, inner, index);
         var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "gather", IndexOp.Gather, this, y, outer, n, inner, index, a) : default;
@@ -113,8 +106,8 @@ public sealed partial class Tensor
         var outShape = shape.ToArray();
         var (outer, n, inner) = Split(outShape, a);
         if (index.Length != outer * inner)
-            throw new ShapeException("scatter_add", $"scatter_add: {index.Length} indices for a tensor of shape {Shapes.Format(ShapeArray)} ({outer * inner} positions)");
-        CheckIndex("scatter_add", index, n, a);
+            throw ShapeErrors.IndexCount("scatter_add", outShape, a, outer * inner, index.Length, $"one per element of {Shapes.Format(ShapeArray)}");
+        Check.Indices("scatter_add", index, n, a);
         var y = EmptyZeroed(outShape, DType);
         ScatterAddInto(this, y, outer, n, inner, index);
         var live = StepTrace.Current is { } trace ? TraceIndexed(trace, "scatter_add", IndexOp.ScatterAdd, this, y, outer, n, inner, index, a) : default;
@@ -132,7 +125,7 @@ public sealed partial class Tensor
     {
         int a = Shapes.NormalizeAxis("index_select", axis, Rank);
         var (outer, n, inner) = Split(ShapeArray, a);
-        CheckIndex("index_select", index, n, a);
+        Check.Indices("index_select", index, n, a);
         var shape = (int[])ShapeArray.Clone();
         shape[a] = index.Length;
         var y = Empty(shape, DType);
@@ -148,8 +141,8 @@ public sealed partial class Tensor
     {
         int a = Shapes.NormalizeAxis("index_add", axis, Rank);
         if (index.Length != ShapeArray[a])
-            throw new ShapeException("index_add", $"index_add: {index.Length} indices for axis {a} of size {ShapeArray[a]} (shape {Shapes.Format(ShapeArray)})");
-        CheckIndex("index_add", index, size, a);
+            throw ShapeErrors.IndexCount("index_add", ShapeArray, a, ShapeArray[a], index.Length, "one per slice along it");
+        Check.Indices("index_add", index, size, a);
         var shape = (int[])ShapeArray.Clone();
         shape[a] = size;
         var (outer, _, inner) = Split(shape, a);
@@ -197,7 +190,7 @@ public sealed partial class Tensor
         trace.Add(() =>
         {
             var idx = live.Span;
-            CheckIndex(name, idx, n, axis);
+            Check.Indices(name, idx, n, axis);
             switch (op)
             {
                 case IndexOp.Gather: GatherInto(x, y, outer, n, inner, idx); break;

@@ -52,39 +52,29 @@ public sealed partial class Tensor
     {
         Check.SameDType("matmul", a, b);
         if (a.Rank == 0 || b.Rank == 0)
-            throw new ShapeException("matmul", $"matmul: both operands need rank >= 1, got {Shapes.Format(a.ShapeArray)} and {Shapes.Format(b.ShapeArray)}");
+            throw ShapeErrors.MatmulScalar(a.ShapeArray, b.ShapeArray);
+        // The inner size: a's last dimension against b's second-to-last (its only one for a vector).
+        int innerB = Math.Max(b.Rank - 2, 0);
+        if (a.ShapeArray[^1] != b.ShapeArray[innerB])
+            throw ShapeErrors.InnerMismatch(a.ShapeArray, false, b.ShapeArray, false, a.Rank - 1, innerB);
         if (a.Rank == 1 || b.Rank == 1)
         {
             using var scope = SourceSite.Enter("matmul", file, line);
             var a2 = a.Rank == 1 ? a.Unsqueeze(0) : a;
             var b2 = b.Rank == 1 ? b.Unsqueeze(-1) : b;
-            CheckInner(a, b, a2, b2);
             var r = Matmul(a2, b2);
             if (b.Rank == 1) r = r.Squeeze(-1);
             if (a.Rank == 1) r = r.Squeeze(r.Rank == 1 ? 0 : -2);
             return r;
         }
-        CheckInner(a, b, a, b);
         if (a.Rank == 2 && b.Rank == 2) return MatmulT(a, b, false, false, file, line);
         var batchA = a.ShapeArray[..^2];
         var batchB = b.ShapeArray[..^2];
-        int[] batch;
-        try { batch = Shapes.Broadcast("matmul", batchA, batchB); }
-        catch (ShapeException)
-        {
-            throw new ShapeException("matmul", $"matmul: batch dimensions of {Shapes.Format(a.ShapeArray)} and {Shapes.Format(b.ShapeArray)} do not broadcast ({Shapes.Format(batchA)} vs {Shapes.Format(batchB)})");
-        }
+        if (!Shapes.TryBroadcast(batchA, batchB, out var batch)) throw ShapeErrors.BatchNotBroadcastable(a.ShapeArray, b.ShapeArray);
         using var _ = SourceSite.Enter("matmul", file, line);
         var ea = a.Expand([.. batch, a.ShapeArray[^2], a.ShapeArray[^1]]);
         var eb = b.Expand([.. batch, b.ShapeArray[^2], b.ShapeArray[^1]]);
         return MatmulT(ea, eb, false, false);
-    }
-
-    private static void CheckInner(Tensor a, Tensor b, Tensor a2, Tensor b2)
-    {
-        if (a2.ShapeArray[^1] != b2.ShapeArray[^2])
-            throw new ShapeException("matmul",
-                $"matmul: shapes {Shapes.Format(a.ShapeArray)} and {Shapes.Format(b.ShapeArray)} cannot be multiplied: inner dimensions differ ({a2.ShapeArray[^1]} in dimension {a.Rank - 1} of the first vs {b2.ShapeArray[^2]} in dimension {Math.Max(b.Rank - 2, 0)} of the second)");
     }
 
     /// <summary>Instance form of <see cref="Matmul(Tensor, Tensor, string, int)"/>.</summary>
@@ -98,14 +88,14 @@ public sealed partial class Tensor
     public static Tensor MatmulT(Tensor a, Tensor b, bool transA, bool transB, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         Check.SameDType("matmul", a, b);
-        if (a.Rank < 2 || b.Rank < 2 || a.Rank != b.Rank || !Shapes.Equal(a.ShapeArray.AsSpan(0, a.Rank - 2), b.ShapeArray.AsSpan(0, b.Rank - 2)))
-            throw new ShapeException("matmul", $"matmul: operands {Shapes.Format(a.ShapeArray)} and {Shapes.Format(b.ShapeArray)} need rank >= 2 and equal batch dimensions");
+        if (a.Rank < 2 || b.Rank < 2 || a.Rank != b.Rank) throw ShapeErrors.MatmulTRanks(a.ShapeArray, transA, b.ShapeArray, transB);
+        for (int d = 0; d < a.Rank - 2; d++)
+            if (a.ShapeArray[d] != b.ShapeArray[d]) throw ShapeErrors.MatmulTBatch(a.ShapeArray, transA, b.ShapeArray, transB, d);
         int ra = a.ShapeArray[^2], ca = a.ShapeArray[^1], rb = b.ShapeArray[^2], cb = b.ShapeArray[^1];
         int m = transA ? ca : ra, k = transA ? ra : ca;
         int kb = transB ? cb : rb, n = transB ? rb : cb;
         if (k != kb)
-            throw new ShapeException("matmul",
-                $"matmul: shapes {Shapes.Format(a.ShapeArray)}{(transA ? "ᵀ" : "")} and {Shapes.Format(b.ShapeArray)}{(transB ? "ᵀ" : "")} cannot be multiplied: inner dimensions {k} and {kb} differ");
+            throw ShapeErrors.InnerMismatch(a.ShapeArray, transA, b.ShapeArray, transB, transA ? a.Rank - 2 : a.Rank - 1, transB ? b.Rank - 1 : b.Rank - 2);
         var shape = (int[])a.ShapeArray.Clone();
         shape[^2] = m;
         shape[^1] = n;

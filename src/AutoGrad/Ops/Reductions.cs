@@ -68,7 +68,7 @@ public sealed partial class Tensor
         var ax = Shapes.NormalizeAxes("max", axes, Rank);
         foreach (int a in ax)
             if (ShapeArray[a] == 0)
-                throw new ShapeException("max", $"max: cannot reduce axis {a} of size 0 (shape {Shapes.Format(ShapeArray)})");
+                throw ShapeErrors.EmptyReduction("max", ShapeArray, a);
         var kept = Shapes.Reduced(ShapeArray, ax, keepDim: true);
         var y = ReduceKernel("max", ax, kept, max: true);
         if (!keepDim) y = y.ReshapeView(Shapes.Reduced(ShapeArray, ax, keepDim: false));
@@ -92,7 +92,7 @@ public sealed partial class Tensor
         StepTrace.Refuse("ArgMax", StepTrace.ReadRefusal);
         int a = Shapes.NormalizeAxis("argmax", axis, Rank);
         var (outer, n, inner) = Split(ShapeArray, a);
-        if (n == 0) throw new ShapeException("argmax", $"argmax: axis {a} has size 0 (shape {Shapes.Format(ShapeArray)})");
+        if (n == 0) throw ShapeErrors.EmptyReduction("argmax", ShapeArray, a);
         var result = new int[outer * inner];
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++)
@@ -159,7 +159,7 @@ public sealed partial class Tensor
     {
         if (Shapes.Equal(ShapeArray, shape)) return this;
         if (!Shapes.BroadcastsTo(shape, ShapeArray))
-            throw new ShapeException("sum_to_shape", $"sum_to_shape: shape {Shapes.Format(shape)} does not broadcast to {Shapes.Format(ShapeArray)}");
+            throw ShapeErrors.CannotSumTo(ShapeArray, shape);
         int lead = Rank - shape.Length;
         var axes = new List<int>();
         for (int d = 0; d < Rank; d++)

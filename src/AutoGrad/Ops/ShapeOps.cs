@@ -115,21 +115,21 @@ public sealed partial class Tensor
         {
             if (shape[i] == -1)
             {
-                if (infer >= 0) throw new ShapeException("reshape", $"reshape: only one dimension can be -1, got {Shapes.Format(shape)}");
+                if (infer >= 0) throw ShapeErrors.TwoInferred(ShapeArray, shape, infer, i);
                 infer = i;
             }
-            else if (shape[i] < 0) throw new ShapeException("reshape", $"reshape: invalid dimension {shape[i]} at axis {i} in {Shapes.Format(shape)}");
+            else if (shape[i] < 0) throw ShapeErrors.InvalidSize(ShapeArray, shape, i);
             else known *= shape[i];
         }
         var s = (int[])shape.Clone();
         if (infer >= 0)
         {
             if (known == 0 || Numel % known != 0)
-                throw new ShapeException("reshape", $"reshape: cannot reshape {Shapes.Format(ShapeArray)} ({Numel} elements) into {Shapes.Format(shape)}");
+                throw ShapeErrors.CannotInfer(ShapeArray, shape, infer, known);
             s[infer] = (int)(Numel / known);
         }
         else if (known != Numel)
-            throw new ShapeException("reshape", $"reshape: cannot reshape {Shapes.Format(ShapeArray)} ({Numel} elements) into {Shapes.Format(shape)} ({known} elements)");
+            throw ShapeErrors.CannotReshape(ShapeArray, shape, known);
         return s;
     }
 
@@ -151,7 +151,7 @@ public sealed partial class Tensor
     {
         int a = Shapes.NormalizeAxis("squeeze", axis, Rank);
         if (ShapeArray[a] != 1)
-            throw new ShapeException("squeeze", $"squeeze: axis {axis} has size {ShapeArray[a]}, not 1 (shape {Shapes.Format(ShapeArray)})");
+            throw ShapeErrors.NotSizeOne(ShapeArray, a);
         var s = new List<int>(ShapeArray);
         s.RemoveAt(a);
         return Reshape([.. s], file, line);
@@ -164,14 +164,13 @@ public sealed partial class Tensor
     public Tensor Permute(int[] perm, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         if (perm.Length != Rank)
-            throw new ShapeException("permute", $"permute: got {perm.Length} axes [{string.Join(", ", perm)}] for a tensor of shape {Shapes.Format(ShapeArray)}");
+            throw ShapeErrors.PermutationLength(ShapeArray, perm);
         var p = new int[Rank];
-        var seen = new bool[Rank];
         for (int i = 0; i < Rank; i++)
         {
             p[i] = Shapes.NormalizeAxis("permute", perm[i], Rank);
-            if (seen[p[i]]) throw new ShapeException("permute", $"permute: axis {p[i]} repeated in [{string.Join(", ", perm)}]");
-            seen[p[i]] = true;
+            int earlier = Array.IndexOf(p, p[i], 0, i);
+            if (earlier >= 0) throw ShapeErrors.PermutationRepeats(ShapeArray, perm, p[i], earlier, i);
         }
         bool identity = true;
         for (int i = 0; i < Rank; i++) identity &= p[i] == i;
@@ -209,7 +208,7 @@ public sealed partial class Tensor
     /// <summary>Swaps two axes (default: the last two, a matrix transpose).</summary>
     public Tensor Transpose(int axis0 = -2, int axis1 = -1, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        if (Rank < 2) throw new ShapeException("transpose", $"transpose: needs rank >= 2, got shape {Shapes.Format(ShapeArray)}");
+        if (Rank < 2) throw ShapeErrors.RankTooLow("transpose", ShapeArray, 2);
         int a = Shapes.NormalizeAxis("transpose", axis0, Rank), b = Shapes.NormalizeAxis("transpose", axis1, Rank);
         var perm = new int[Rank];
         for (int i = 0; i < Rank; i++) perm[i] = i;
@@ -229,7 +228,7 @@ public sealed partial class Tensor
     {
         if (Shapes.Equal(shape, ShapeArray)) return this;
         if (!Shapes.BroadcastsTo(ShapeArray, shape))
-            throw new ShapeException("expand", $"expand: shape {Shapes.Format(ShapeArray)} cannot be broadcast to {Shapes.Format(shape)}");
+            throw ShapeErrors.CannotExpand(ShapeArray, shape);
         var s = (int[])shape.Clone();
         var y = Empty(s, DType);
         ExpandInto(this, y);
@@ -253,7 +252,7 @@ public sealed partial class Tensor
         int a = Shapes.NormalizeAxis("slice", axis, Rank);
         int n = ShapeArray[a];
         if (start < 0 || length < 0 || start + length > n)
-            throw new ShapeException("slice", $"slice: range [{start}, {start + length}) does not fit axis {a} of size {n} (shape {Shapes.Format(ShapeArray)})");
+            throw ShapeErrors.RangeOutOfBounds("slice", ShapeArray, a, start, start + length);
         if (start == 0 && length == n) return this;
         var shape = (int[])ShapeArray.Clone();
         shape[a] = length;
@@ -287,19 +286,21 @@ public sealed partial class Tensor
         int a = Shapes.NormalizeAxis("select", axis, Rank);
         int i = index < 0 ? index + ShapeArray[a] : index;
         if (i < 0 || i >= ShapeArray[a])
-            throw new ShapeException("select", $"select: index {index} is out of range for axis {a} of size {ShapeArray[a]}");
+            throw ShapeErrors.IndexOutOfBounds("select", ShapeArray, a, index);
         return Slice(a, i, 1, file, line).Squeeze(a, file, line);
     }
 
-    /// <summary>Rows <paramref name="range"/> along the first axis: <c>x[1..3]</c>.</summary>
+    /// <summary>Rows <paramref name="range"/> along the first axis: <c>x[1..3]</c>, <c>x[^2..]</c>; recorded as a slice.</summary>
+    /// <exception cref="ShapeException">A scalar tensor, or the range does not fit the first dimension.</exception>
     [IndexerName("At")]
     public Tensor this[Range range]
     {
         get
         {
-            if (Rank == 0) throw new ShapeException("slice", "slice: a scalar tensor cannot be sliced");
-            var (start, length) = range.GetOffsetAndLength(ShapeArray[0]);
-            return Slice(0, start, length, "", 0);
+            if (Rank == 0) throw ShapeErrors.RankTooLow("slice", ShapeArray, 1, "x[a..b]");
+            int n = ShapeArray[0], start = range.Start.GetOffset(n), end = range.End.GetOffset(n);
+            if (start < 0 || end > n || start > end) throw ShapeErrors.RangeOutOfBounds("slice", ShapeArray, 0, start, end);
+            return Slice(0, start, end - start, "", 0);
         }
     }
 
@@ -309,7 +310,7 @@ public sealed partial class Tensor
     {
         int a = Shapes.NormalizeAxis("pad", axis, Rank);
         if (before < 0 || after < 0)
-            throw new ShapeException("pad", $"pad: widths must be >= 0, got before {before}, after {after}");
+            throw ShapeErrors.NegativePad(ShapeArray, a, before, after);
         if (before == 0 && after == 0) return this;
         int len = ShapeArray[a], n = len + before + after;
         var shape = (int[])ShapeArray.Clone();
@@ -327,9 +328,10 @@ public sealed partial class Tensor
     /// gradient is its slice of the output gradient.
     /// </summary>
     /// <exception cref="ShapeException">No tensors, or ranks or non-axis dimensions differ.</exception>
+    /// <exception cref="ArgumentException">The dtypes differ.</exception>
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        if (tensors.Count == 0) throw new ShapeException("concat", "concat: needs at least one tensor");
+        if (tensors.Count == 0) throw ShapeErrors.NoTensors("concat");
         var first = tensors[0];
         int a = Shapes.NormalizeAxis("concat", axis, first.Rank);
         int total = 0;
@@ -339,10 +341,10 @@ public sealed partial class Tensor
             var t = tensors[i];
             Check.SameDType("concat", first, t);
             if (t.Rank != first.Rank)
-                throw new ShapeException("concat", $"concat: tensor {i} has shape {Shapes.Format(t.ShapeArray)}, rank {t.Rank}; tensor 0 has shape {Shapes.Format(first.ShapeArray)}, rank {first.Rank}");
+                throw ShapeErrors.PartMismatch("concat", i, t.ShapeArray, first.ShapeArray, "all tensors need the same rank");
             for (int d = 0; d < first.Rank; d++)
                 if (d != a && t.ShapeArray[d] != first.ShapeArray[d])
-                    throw new ShapeException("concat", $"concat: tensor {i} has shape {Shapes.Format(t.ShapeArray)} but tensor 0 has {Shapes.Format(first.ShapeArray)}: dimension {d} differs ({t.ShapeArray[d]} vs {first.ShapeArray[d]}); only axis {a} may differ");
+                    throw ShapeErrors.ConcatMismatch(i, t.ShapeArray, first.ShapeArray, d, a);
             total += t.ShapeArray[a];
             record |= t.RequiresGrad;
         }
@@ -366,12 +368,16 @@ public sealed partial class Tensor
 
     /// <summary>Stacks equally shaped tensors along a new axis.</summary>
     /// <exception cref="ShapeException">No tensors, or shapes differ.</exception>
+    /// <exception cref="ArgumentException">The dtypes differ.</exception>
     public static Tensor Stack(IReadOnlyList<Tensor> tensors, int axis = 0, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        if (tensors.Count == 0) throw new ShapeException("stack", "stack: needs at least one tensor");
+        if (tensors.Count == 0) throw ShapeErrors.NoTensors("stack");
         for (int i = 1; i < tensors.Count; i++)
+        {
+            Check.SameDType("stack", tensors[0], tensors[i]);
             if (!Shapes.Equal(tensors[i].ShapeArray, tensors[0].ShapeArray))
-                throw new ShapeException("stack", $"stack: tensor {i} has shape {Shapes.Format(tensors[i].ShapeArray)} but tensor 0 has {Shapes.Format(tensors[0].ShapeArray)}; all must be equal");
+                throw ShapeErrors.PartMismatch("stack", i, tensors[i].ShapeArray, tensors[0].ShapeArray, "all tensors must have the same shape");
+        }
         using var _ = SourceSite.Enter("stack", file, line);
         int a = Shapes.NormalizeAxis("stack", axis, tensors[0].Rank + 1);
         var parts = new Tensor[tensors.Count];

@@ -90,6 +90,21 @@ public static partial class OpTable
         new("concat last axis", (1, 3), ConcatCompatible(2, last: true), _ => xs => Tensor.Concat(xs, -1), [Any]),
         new("stack", (0, 3), Same(3), c => { int ax = c.Random.NextInt(c.Rank + 1); return xs => Tensor.Stack(xs, ax); }, [Any]),
         new("unsqueeze squeeze", (0, 3), Same(1), c => { int ax = c.Random.NextInt(c.Rank + 1); return xs => xs[0].Unsqueeze(ax).Exp().Squeeze(ax); }, [Any]),
+        new("flatten", (0, 3), Same(1), _ => xs => xs[0].Flatten(), [Any]),
+        new("view", (1, 3), Same(1), c =>
+        {
+            // The reversed shape with one size inferred: x.View(-1, d1, d0) for a [d0, d1, d2] input.
+            var s = c.Shape.Reverse().ToArray();
+            s[c.Random.NextInt(s.Length)] = -1;
+            return xs => xs[0].View(s);
+        }, [Any]),
+        new("range index", (1, 3), Same(1), c =>
+        {
+            // x[a..b] and x[^k..b]: rows a to b of the first axis.
+            int n = c.Shape[0], start = c.Random.NextInt(n), end = start + 1 + c.Random.NextInt(n - start);
+            Range r = c.Random.NextInt(2) == 0 ? start..end : new Range(Index.FromEnd(n - start), end);
+            return xs => xs[0][r];
+        }, [Any]),
 
         // Indexing
         new("gather", (1, 3), Same(1), c =>
