@@ -128,8 +128,19 @@ public readonly struct SafeMulKernel : IBinaryKernel
     public static void Run<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a == T.Zero) { y.Clear(); return; }
-        if (T.IsFinite(a)) { TensorPrimitives.Multiply(b, a, y); return; }
-        ScalarLoop.Run<SafeMulKernel, T>(a, b, y);
+        // Not a plain multiply even for finite a: a zero b[i] must give +0 as Invoke does, not −0 when a < 0.
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            int w = Vector<T>.Count;
+            var va = new Vector<T>(a);
+            for (; i <= y.Length - w; i += w)
+            {
+                var vb = new Vector<T>(b[i..]);
+                Vector.ConditionalSelect(Vector.Equals(vb, Vector<T>.Zero), Vector<T>.Zero, va * vb).CopyTo(y[i..]);
+            }
+        }
+        for (; i < y.Length; i++) y[i] = Invoke(a, b[i]);
     }
     /// <inheritdoc/>
     public static T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a == T.Zero || b == T.Zero ? T.Zero : a * b;

@@ -27,7 +27,9 @@ public static class Fused
 
     /// <summary>
     /// Log-softmax along the middle axis of x viewed as [outer, n, inner]: y = x − m − log Σ e^{x−m}
-    /// with m the maximum (taken as 0 when it is infinite, so an all −∞ slice gives −∞, not NaN).
+    /// with m the maximum, taken as 0 when it is infinite, so that a slice with +∞ gives NaN at the
+    /// +∞ entries and −∞ elsewhere (not NaN everywhere). NaN anywhere in a slice makes it all NaN,
+    /// and so does a slice that is all −∞: its softmax would be 0/0 (as in PyTorch).
     /// </summary>
     public static void LogSoftmax<T>(ReadOnlySpan<T> x, int outer, int n, int inner, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -40,12 +40,15 @@ public class GradCheckTests
         Assert.Equal(8.0, worst.Numeric, 1e-6);
         Assert.Equal(12.0, worst.Analytic, 1e-12);
         var text = r.ToString();
-        Assert.Contains("input 0 (w float64 [2, 2]) at element [0, 0]", text);
-        Assert.Contains("numeric 2", text);
-        Assert.Contains("analytic 3", text);
-        Assert.Contains("worst: input 0 (w float64 [2, 2]) at element [1, 1]", text);
+        // |3 − 2| = 1 against 1e−5 + 1e−3·2; |12 − 8| = 4 against 1e−5 + 1e−3·8.
+        Assert.Contains("first: input 0 (w float64 [2, 2]) at element [0, 0]: numeric 2, analytic 3, error 1 > tolerance 0.00201", text);
+        Assert.Contains("worst: input 0 (w float64 [2, 2]) at element [1, 1]: numeric 8, analytic 12, error 4 > tolerance 0.00801", text);
+        Assert.Equal(1.0, r.Mismatches[0].Error, 1e-6);
+        Assert.Equal(0.00201, r.Mismatches[0].Tolerance, 1e-9);
+        Assert.Equal(4.0, worst.Error, 1e-6);
         var e = Assert.Throws<GradCheckException>(() => GradCheck.Assert(t => new WrongSquare().Apply(t).Sum(), x));
-        Assert.Same(e.Result.Mismatches[0].InputDescription, e.Result.Mismatches[0].InputDescription);
+        Assert.Equal(text, e.Message);
+        Assert.Equal(4, e.Result.Mismatches.Count);
     }
 
     [Fact]
@@ -88,6 +91,77 @@ public class GradCheckTests
         Assert.Equal(1, r.KinksAccepted);
         var strict = GradCheck.Run(t => t.Relu().Sum(), x, new GradCheckOptions { AllowKinks = false });
         Assert.False(strict.Passed);
+    }
+
+    /// <summary>y = f(x) with a backward that multiplies g by a chosen local gradient of x's values, right or wrong.</summary>
+    private sealed class WithLocalGradient(Func<Tensor, Tensor> forward, Func<double[], double[]> local) : CustomOp
+    {
+        protected override Tensor Forward(CustomOpContext ctx, Tensor[] x)
+        {
+            ctx.SaveForBackward(x[0]);
+            return forward(x[0]);
+        }
+        protected override Tensor?[] Backward(CustomOpContext ctx, Tensor g)
+        {
+            var x = ctx.SavedTensors[0];
+            return [g * Tensor.From(x.DType, local(x.ToDoubleArray()), x.Shape.ToArray())];
+        }
+    }
+
+    private static GradCheckResult Elementwise(Func<Tensor, Tensor> f, Func<double, double> derivative, params double[] at) =>
+        GradCheck.Run(t => new WithLocalGradient(f, xs => xs.Select(derivative).ToArray()).Apply(t).Sum(),
+            Tensor.From(DType.Float64, at, at.Length).RequireGrad());
+
+    [Fact]
+    public void KinksRejectValuesOutsideTheOneSidedDerivatives()
+    {
+        // relu at 0: left slope 0, right slope 1, central difference 0.5. A backward giving 2 there is wrong.
+        var bad = Elementwise(t => t.Relu(), v => v > 0 ? 1 : v == 0 ? 2 : 0, 0.0, 1.0, -1.0);
+        Assert.False(bad.Passed);
+        var m = Assert.Single(bad.Mismatches);
+        Assert.Equal([0], m.Element);
+        Assert.Equal(0.5, m.Numeric, 1e-9);
+        Assert.Equal(2.0, m.Analytic);
+        Assert.Equal(0, bad.KinksAccepted);
+        Assert.Contains("at element [0]: numeric 0.5, analytic 2, error 1.5 > tolerance", bad.ToString());
+
+        // The interval [0, 1] (within tolerance) is accepted, the ends included; just outside it is not.
+        foreach (double atKink in new[] { 0.0, 0.3, 1.0, 1.0005 })
+        {
+            var r = Elementwise(t => t.Relu(), v => v > 0 ? 1 : v == 0 ? atKink : 0, 0.0, 1.0, -1.0);
+            Assert.True(r.Passed, $"relu'(0) = {atKink}: {r}");
+            Assert.Equal(1, r.KinksAccepted);
+        }
+        foreach (double atKink in new[] { -0.01, 1.01, -1.0 })
+            Assert.False(Elementwise(t => t.Relu(), v => v > 0 ? 1 : v == 0 ? atKink : 0, 0.0, 1.0, -1.0).Passed, $"relu'(0) = {atKink}");
+
+        // abs at 0: slopes −1 and 1.
+        Assert.True(Elementwise(t => t.Abs(), v => v == 0 ? -0.9 : Math.Sign(v), 0.0, 2.0).Passed);
+        foreach (double atKink in new[] { 1.5, -1.5 })
+        {
+            var r = Elementwise(t => t.Abs(), v => v == 0 ? atKink : Math.Sign(v), 0.0, 2.0);
+            Assert.Equal([0], Assert.Single(r.Mismatches).Element);
+        }
+
+        // AllowKinks = false rejects even the library's own convention there.
+        var strict = GradCheck.Run(t => t.Relu().Sum(), Tensor.From(DType.Float64, [0.0], 1).RequireGrad(), new GradCheckOptions { AllowKinks = false });
+        Assert.Equal(0.0, Assert.Single(strict.Mismatches).Analytic);
+    }
+
+    [Fact]
+    public void MaxTiesRejectAGradientOutsideTheOneSidedDerivatives()
+    {
+        // max of [2, 2, 1]: for each tied element the slope is 1 to the right and 0 to the left.
+        // Giving 1.5 to the first is wrong; 0 to the second is inside [0, 1] and accepted.
+        var x = Tensor.From(DType.Float64, [2, 2, 1], 3).RequireGrad();
+        var r = GradCheck.Run(t => new WithLocalGradient(u => u.Max(), _ => [1.5, 0, 0]).Apply(t), x);
+        Assert.False(r.Passed);
+        var m = Assert.Single(r.Mismatches);
+        Assert.Equal([0], m.Element);
+        Assert.Equal(1.5, m.Analytic);
+        Assert.Equal(0.5, m.Numeric, 1e-9);
+        Assert.Equal(1, r.KinksAccepted);
+        Assert.True(GradCheck.Run(t => new WithLocalGradient(u => u.Max(), _ => [1, 0, 0]).Apply(t), x).Passed);
     }
 
     [Fact]

@@ -55,6 +55,55 @@ public class LawTests
         }));
     }
 
+    /// <summary>
+    /// Backward is linear in the seed: for every op of the table, at random shapes and values,
+    /// the gradients for a·u + b·v are a·(gradients for u) + b·(gradients for v), in float64.
+    /// </summary>
+    [Fact]
+    public void BackwardIsLinearInTheSeedForEveryOp()
+    {
+        var gen = from row in Gen.Elements(OpTable.Rows)
+                  from c in GradProperty.Cases(row)
+                  from a in Gen.Choose(-30, 30)
+                  from b in Gen.Choose(-30, 30)
+                  select (Case: c, A: a / 10.0, B: b / 10.0);
+        var arb = Arb.From(gen, t => GradProperty.Shrink(t.Case).Select(c => t with { Case = c }));
+        FsCheck.Check.One(PropertyConfig.For(150), Prop.ForAll(arb, t =>
+        {
+            var (c, a, b) = t;
+            var xs = c.Inputs(DType.Float64);
+            var y = c.Op.Make(c.Info)(xs);
+            if (!y.RequiresGrad) return;
+            var rng = new Generator((ulong)c.ParamSeed + 1);
+            var shape = y.Shape.ToArray();
+            var u = Tensor.Normal(rng, 0, 1, DType.Float64, shape);
+            var v = Tensor.Normal(rng, 0, 1, DType.Float64, shape);
+            double[]?[] Grads(Tensor seed)
+            {
+                foreach (var x in xs) x.Grad = null;
+                AutoGrad.Autograd.Tape.Backward(y, seed, retainGraph: true);
+                return xs.Select(x => x.Grad?.ToDoubleArray()).ToArray();
+            }
+            var gu = Grads(u);
+            var gv = Grads(v);
+            var g = Grads(u * a + v * b);
+            for (int i = 0; i < xs.Length; i++)
+            {
+                if (!xs[i].RequiresGrad) continue;
+                int n = xs[i].Numel;
+                for (int e = 0; e < n; e++)
+                {
+                    double pu = a * (gu[i]?[e] ?? 0), pv = b * (gv[i]?[e] ?? 0), actual = g[i]?[e] ?? 0;
+                    // Rounding only; a row that passes its gradient through float32 rounds it there.
+                    double rel = c.Op.Name.Contains("float32") ? 1e-6 : 1e-10;
+                    double tol = rel * (Math.Abs(pu) + Math.Abs(pv)) + 1e-13;
+                    Assert.True(Math.Abs(actual - (pu + pv)) <= tol,
+                        $"{c}; a = {a}, b = {b}: input {i} element {e}: grad(a·u + b·v) = {actual:R}, a·grad(u) + b·grad(v) = {pu + pv:R}");
+                }
+            }
+        }));
+    }
+
     [Fact]
     public void SoftmaxRowsSumToOneAndLogSoftmaxIsStable()
     {
