@@ -18,19 +18,19 @@ public static class TrainCommand
     public static Command Create(TextWriter output, bool interactive)
     {
         var defaults = new TrainOptions();
-        var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DataSources.Names)}, or a path to a .csv file (numeric features, then a label 0, 1, 2, ... per row); embedded and CSV data hold out a fixed, stratified 20% of the rows (chosen by --seed) as the test set", DefaultValueFactory = _ => defaults.Dataset };
+        var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DataSources.Names)}, or a path to a .csv file (numeric features, then a label 0, 1, 2, ... per row)", DefaultValueFactory = _ => defaults.Dataset };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Directory with the IDX files of fashion-mnist or mnist (only for those) [default: ${MnistFormat.EnvironmentVariable}, else {MnistFormat.DefaultDirectory} for fashion-mnist and {MnistFormat.DefaultMnistDirectory} for mnist]" };
         var csvHeader = new Option<bool>("--csv-header") { Description = "The CSV file's first line is a header to skip (only for a .csv --dataset) [default: off]" };
         var model = new Option<string>("--model") { Description = "Model: mlp, softmax (softmax regression), logistic (binary logistic regression), perceptron (the notes' perceptron rule; one-vs-rest for more than 2 classes)", DefaultValueFactory = _ => defaults.Model };
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes of the mlp, comma separated (only for --model mlp)", DefaultValueFactory = _ => string.Join(",", defaults.Hidden) };
         var activation = new Option<string>("--activation") { Description = "Hidden activation of the mlp: relu, sigmoid or tanh (only for --model mlp)", DefaultValueFactory = _ => defaults.Activation };
         var dropout = OptionFactory.Double("--dropout", "Inverted dropout probability on the mlp's hidden units, in [0, 1) (only for --model mlp)", defaults.Dropout);
-        var l1 = OptionFactory.Double("--l1", "L1 penalty λ·Σ|w| added to the loss (biases excluded)", defaults.L1);
-        var l2 = OptionFactory.Double("--l2", "L2 penalty (λ/2)·Σw² added to the loss (biases excluded)", defaults.L2);
-        var weightDecay = OptionFactory.Double("--weight-decay", "Decoupled weight decay of the optimizer (biases excluded)", defaults.WeightDecay);
+        var l1 = OptionFactory.Double("--l1", "L1 penalty λ·Σ|w| added to the loss (biases excluded); not for the perceptron", defaults.L1);
+        var l2 = OptionFactory.Double("--l2", "L2 penalty (λ/2)·Σw² added to the loss (biases excluded); not for the perceptron", defaults.L2);
+        var weightDecay = OptionFactory.Double("--weight-decay", "Decoupled weight decay of the optimizer (biases excluded); not for the perceptron", defaults.WeightDecay);
         var optimizer = new Option<string>("--optimizer") { Description = $"Optimizer: {string.Join(", ", AutoGrad.Optim.Optimizer.Kinds)} (not for the perceptron, which uses its rule)", DefaultValueFactory = _ => defaults.Optimizer };
         var lr = OptionFactory.Double("--lr", "Learning rate (not for the perceptron: its rule is SGD with learning rate 1)", defaults.LearningRate);
-        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule per epoch: none, step (halve every third of the epochs), exponential (decay to 1% at the end), cosine (anneal to 0)", DefaultValueFactory = _ => defaults.Schedule };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule per epoch: none, step (halve every third of the epochs), exponential (decay to 1% at the end), cosine (anneal to 0); not for the perceptron", DefaultValueFactory = _ => defaults.Schedule };
         var batch = OptionFactory.Int("--batch-size", "Minibatch size (not for the perceptron: one example at a time)", defaults.BatchSize);
         var epochs = OptionFactory.Int("--epochs", "Passes over the training data (the perceptron stops earlier once an epoch makes no mistake)", defaults.Epochs);
         var holdout = OptionFactory.Double("--holdout", "Fraction of the training data held out to report holdout loss and accuracy each epoch (0 = none); both parts need at least one row per class", defaults.Holdout);
