@@ -42,16 +42,19 @@ public class EvaluateCommandTests
         Assert.Equal(0, CliRunner.Run("evaluate", "--load", path).Exit);
     }
 
-    [Fact]
-    public void PerceptronRoundTrips()
+    [Theory]
+    [InlineData("wine")]          // three classes: one-vs-rest perceptrons
+    [InlineData("breast-cancer")] // two classes: one perceptron
+    public void PerceptronRoundTrips(string dataset)
     {
         using var dir = new TempDir();
         var path = dir.File("p.ckpt");
-        var train = CliRunner.Run("train", "--model", "perceptron", "--dataset", "wine", "--epochs", "5", "--save", path);
+        var train = CliRunner.Run("train", "--model", "perceptron", "--dataset", dataset, "--epochs", "5", "--save", path);
         Assert.True(train.Exit == 0, train.Err);
         var eval = CliRunner.Run("evaluate", "--load", path);
         Assert.True(eval.Exit == 0, eval.Err);
         Assert.Equal(CliRunner.LastLine(train.Out), CliRunner.LastLine(eval.Out));
-        Assert.StartsWith("wine (embedded): ", eval.Out);
+        Assert.StartsWith($"{dataset} (embedded): ", eval.Out);
+        Assert.Contains($"saved the model and its sgd optimizer state to {path}", train.Out);
     }
 }
