@@ -81,7 +81,7 @@ for (int epoch = 1; epoch <= 15; epoch++)
 using (Tape.NoGrad())
     Console.WriteLine(ConfusionMatrix.FromScores(model.Forward(holdout.Features), holdout.Labels, holdout.ClassNames));
 double accuracy = Accuracy(holdout);
-Check($"held-out accuracy {accuracy * 100:F2}% ≥ 93% for a linear model on standardized pixels", accuracy >= 0.93);
+Check($"held-out accuracy {accuracy * 100:F2}% ≥ 95% for a linear model on standardized pixels (the bar DigitsAcceptanceTests sets for SoftmaxRegression)", accuracy >= 0.95);
 
 Console.WriteLine(failures == 0 ? "All claims hold." : $"{failures} claim(s) failed.");
 return failures == 0 ? 0 : 1;

@@ -30,16 +30,27 @@ public static class Cli
             }
             return parsed.Invoke(config);
         }
-        catch (UserError e)
+        catch (Exception e) when (e is UserError or ArgumentException or InvalidDataException or CheckpointException or IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {OneLine(e)}");
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or CheckpointException or IOException or UnauthorizedAccessException)
+    }
+
+    /// <summary>
+    /// An exception's message as one line: without the " (Parameter 'name')" and "Actual value
+    /// was ..." that .NET appends to argument exceptions (the library's messages already name the
+    /// argument and its value), and with any other line breaks turned into spaces.
+    /// </summary>
+    public static string OneLine(Exception e)
+    {
+        string m = e.Message;
+        if (e is ArgumentException a)
         {
-            error.WriteLine($"error: {e.Message}");
-            return 1;
+            if (a.ParamName is { } p && m.IndexOf($" (Parameter '{p}')", StringComparison.Ordinal) is >= 0 and int i) m = m[..i];
+            if (a is ArgumentOutOfRangeException && m.IndexOf('\n') is >= 0 and int j) m = m[..j];
         }
+        return string.Join(" ", m.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
     }
 }
 

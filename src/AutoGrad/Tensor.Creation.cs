@@ -196,7 +196,7 @@ public sealed partial class Tensor
     public static Tensor Normal(Generator generator, double mean, double std, DType dtype, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        Check.InRange("Normal", nameof(std), std, 0, double.MaxValue);
+        Arguments.NonNegative("Normal", nameof(std), std);
         Check.ValidShape("Normal", shape);
         var t = Allocate((int[])shape.Clone(), dtype);
         DrawNormal(t, generator, mean, std);

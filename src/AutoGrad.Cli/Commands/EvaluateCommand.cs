@@ -15,10 +15,10 @@ public static class EvaluateCommand
     public static Command Create(TextWriter output)
     {
         var load = new Option<string>("--load") { Description = "Checkpoint written by 'autograd train --save'", Required = true };
-        var dataset = new Option<string?>("--dataset") { Description = "Data set to evaluate on (default: the one the model was trained on); same names as train" };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Directory with the IDX files of fashion-mnist or mnist" };
-        var csvHeader = new Option<bool>("--csv-header") { Description = "The CSV file's first line is a header to skip" };
-        var cmd = new Command("evaluate", "Print a saved model's test accuracy and confusion matrix") { load, dataset, dataDir, csvHeader };
+        var dataset = new Option<string?>("--dataset") { Description = "Data set to evaluate on; same names as train, and it must have the model's features [default: the one the model was trained on]" };
+        var dataDir = new Option<string?>("--data-dir") { Description = $"Directory with the IDX files of fashion-mnist or mnist (only for those) [default: ${MnistFormat.EnvironmentVariable}, else {MnistFormat.DefaultDirectory} for fashion-mnist and {MnistFormat.DefaultMnistDirectory} for mnist]" };
+        var csvHeader = new Option<bool>("--csv-header") { Description = "The CSV file's first line is a header to skip (only for a .csv --dataset) [default: off]" };
+        var cmd = new Command("evaluate", "Print a saved model's test accuracy and confusion matrix, on the test set 'train' used: the same fixed, stratified 20% of the rows for the embedded data sets and CSV files (from the seed in the checkpoint), the official test files for fashion-mnist and mnist") { load, dataset, dataDir, csvHeader };
         cmd.SetAction(r =>
         {
             Run(r.GetValue(load)!, r.GetValue(dataset), r.GetValue(dataDir), r.GetValue(csvHeader), output);
@@ -38,14 +38,15 @@ public static class EvaluateCommand
         catch (CheckpointException e) { throw new UserError(e.Message); }
 
         string name = datasetName ?? trainedOn;
-        var (_, test) = DataSources.Load(name, dataDir, csvHeader, testFraction, seed);
+        TrainOptions.CheckDataOptions(name, dataDir, csvHeader);
+        var (_, test, source) = DataSources.Load(name, dataDir, csvHeader, testFraction, seed);
         if (test.FeatureCount != standardizer.FeatureCount)
-            throw new UserError($"the model takes {standardizer.FeatureCount} features but '{name}' has {test.FeatureCount}");
+            throw new UserError($"the model in '{path}' takes {standardizer.FeatureCount} features (it was trained on '{trainedOn}'), but '{name}' has {test.FeatureCount}; evaluate it on a data set with the same features");
         var scores = model.Scores(standardizer.Transform(test).Features);
         var predicted = model.Predict(scores);
         double accuracy = Metrics.Accuracy(predicted, test.Labels);
         var matrix = new ConfusionMatrix(test.Labels, predicted, Math.Max(classes.Length, test.ClassCount), classes.Length >= test.ClassCount ? classes : test.ClassNames);
-        output.WriteLine($"{name}: {test.Count} test rows, model {model.Kind} [{string.Join(", ", model.Sizes)}] from {path}");
+        output.WriteLine($"{name} ({source}): {test.Count} test rows, model {model.Kind} [{string.Join(", ", model.Sizes)}] from {path}");
         output.WriteLine("confusion matrix (rows: actual, columns: predicted):");
         output.WriteLine(matrix.ToString());
         output.WriteLine($"test accuracy: {(100 * accuracy).ToString("F2", CultureInfo.InvariantCulture)}%");

@@ -18,29 +18,29 @@ public static class TrainCommand
     public static Command Create(TextWriter output, bool interactive)
     {
         var defaults = new TrainOptions();
-        var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DataSources.Names)}, or a path to a .csv file (features then an integer label per row)", DefaultValueFactory = _ => defaults.Dataset };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Directory with the IDX files of fashion-mnist or mnist (default: $AUTOGRAD_DATA, else /usr/share/datasets/fashion-mnist)" };
-        var csvHeader = new Option<bool>("--csv-header") { Description = "The CSV file's first line is a header to skip" };
-        var model = new Option<string>("--model") { Description = "Model: mlp, softmax (softmax regression), logistic (binary logistic regression), perceptron (binary)", DefaultValueFactory = _ => defaults.Model };
-        var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes of the mlp, comma separated", DefaultValueFactory = _ => string.Join(",", defaults.Hidden) };
-        var activation = new Option<string>("--activation") { Description = "Hidden activation of the mlp: relu, sigmoid or tanh", DefaultValueFactory = _ => defaults.Activation };
-        var dropout = new Option<double>("--dropout") { Description = "Inverted dropout probability on the mlp's hidden units, in [0, 1)", DefaultValueFactory = _ => defaults.Dropout };
-        var l1 = new Option<double>("--l1") { Description = "L1 penalty λ·Σ|w| added to the loss (biases excluded)", DefaultValueFactory = _ => defaults.L1 };
-        var l2 = new Option<double>("--l2") { Description = "L2 penalty (λ/2)·Σw² added to the loss (biases excluded)", DefaultValueFactory = _ => defaults.L2 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "Decoupled weight decay of the optimizer (biases excluded)", DefaultValueFactory = _ => defaults.WeightDecay };
-        var optimizer = new Option<string>("--optimizer") { Description = $"Optimizer: {string.Join(", ", AutoGrad.Optim.Optimizer.Kinds)}", DefaultValueFactory = _ => defaults.Optimizer };
-        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => defaults.LearningRate };
-        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule per epoch: none, step (halve every third of the epochs), exponential (decay to 1% at the end), cosine (anneal to 0)", DefaultValueFactory = _ => defaults.Schedule };
-        var batch = new Option<int>("--batch-size") { Description = "Minibatch size", DefaultValueFactory = _ => defaults.BatchSize };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data", DefaultValueFactory = _ => defaults.Epochs };
-        var holdout = new Option<double>("--holdout") { Description = "Fraction of the training data held out to report holdout loss and accuracy each epoch (0 = none)", DefaultValueFactory = _ => defaults.Holdout };
-        var early = new Option<int>("--early-stopping") { Description = "Stop when the holdout loss has not improved for this many epochs, and restore the best weights (0 = off)", DefaultValueFactory = _ => defaults.EarlyStopping };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of every random choice (split, initialization, shuffling, dropout)", DefaultValueFactory = _ => defaults.Seed };
-        var threads = new Option<int>("--threads") { Description = "Threads for the matrix multiply (results do not depend on it)", DefaultValueFactory = _ => defaults.Threads };
-        var save = new Option<string?>("--save") { Description = "Write a checkpoint of the trained model to this file (read it with 'evaluate --load')" };
-        var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this .svg file" };
-        var eagerSteps = new Option<bool>("--eager-steps") { Description = "Run every training step eagerly instead of replaying the step captured on the first full batch (same results, more allocation)" };
-        var cmd = new Command("train", "Train a model and print its test accuracy")
+        var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DataSources.Names)}, or a path to a .csv file (numeric features, then a label 0, 1, 2, ... per row)", DefaultValueFactory = _ => defaults.Dataset };
+        var dataDir = new Option<string?>("--data-dir") { Description = $"Directory with the IDX files of fashion-mnist or mnist (only for those) [default: ${MnistFormat.EnvironmentVariable}, else {MnistFormat.DefaultDirectory} for fashion-mnist and {MnistFormat.DefaultMnistDirectory} for mnist]" };
+        var csvHeader = new Option<bool>("--csv-header") { Description = "The CSV file's first line is a header to skip (only for a .csv --dataset) [default: off]" };
+        var model = new Option<string>("--model") { Description = "Model: mlp, softmax (softmax regression), logistic (binary logistic regression), perceptron (the notes' perceptron rule; one-vs-rest for more than 2 classes)", DefaultValueFactory = _ => defaults.Model };
+        var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes of the mlp, comma separated (only for --model mlp)", DefaultValueFactory = _ => string.Join(",", defaults.Hidden) };
+        var activation = new Option<string>("--activation") { Description = "Hidden activation of the mlp: relu, sigmoid or tanh (only for --model mlp)", DefaultValueFactory = _ => defaults.Activation };
+        var dropout = OptionFactory.Double("--dropout", "Inverted dropout probability on the mlp's hidden units, in [0, 1) (only for --model mlp)", defaults.Dropout);
+        var l1 = OptionFactory.Double("--l1", "L1 penalty λ·Σ|w| added to the loss (biases excluded); not for the perceptron", defaults.L1);
+        var l2 = OptionFactory.Double("--l2", "L2 penalty (λ/2)·Σw² added to the loss (biases excluded); not for the perceptron", defaults.L2);
+        var weightDecay = OptionFactory.Double("--weight-decay", "Decoupled weight decay of the optimizer (biases excluded); not for the perceptron", defaults.WeightDecay);
+        var optimizer = new Option<string>("--optimizer") { Description = $"Optimizer: {string.Join(", ", AutoGrad.Optim.Optimizer.Kinds)} (not for the perceptron, which uses its rule)", DefaultValueFactory = _ => defaults.Optimizer };
+        var lr = OptionFactory.Double("--lr", "Learning rate (not for the perceptron: its rule is SGD with learning rate 1)", defaults.LearningRate);
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule per epoch: none, step (halve every third of the epochs), exponential (decay to 1% at the end), cosine (anneal to 0); not for the perceptron", DefaultValueFactory = _ => defaults.Schedule };
+        var batch = OptionFactory.Int("--batch-size", "Minibatch size (not for the perceptron: one example at a time)", defaults.BatchSize);
+        var epochs = OptionFactory.Int("--epochs", "Passes over the training data (the perceptron stops earlier once an epoch makes no mistake)", defaults.Epochs);
+        var holdout = OptionFactory.Double("--holdout", "Fraction of the training data held out to report holdout loss and accuracy each epoch (0 = none); both parts need at least one row per class", defaults.Holdout);
+        var early = OptionFactory.Int("--early-stopping", "Stop when the holdout loss has not improved for this many epochs, and restore the best weights (0 = off)", defaults.EarlyStopping);
+        var seed = OptionFactory.ULong("--seed", "Seed of every random choice (test split, holdout split, initialization, shuffling, dropout)", defaults.Seed);
+        var threads = OptionFactory.Int("--threads", "Threads for the matrix multiply (results do not depend on it)", defaults.Threads);
+        var save = new Option<string?>("--save") { Description = "Write a checkpoint of the trained model and its optimizer state to this file (read it with 'evaluate --load') [default: none]" };
+        var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this .svg file [default: none]" };
+        var eagerSteps = new Option<bool>("--eager-steps") { Description = "Run every training step eagerly instead of replaying the step captured on the first full batch (same results, more allocation) [default: off]" };
+        var cmd = new Command("train", "Train a model and print its test accuracy. The embedded data sets and CSV files hold out a fixed, stratified 20% of the rows as the test set (the same rows for the same --seed, so 'evaluate' scores what training never saw); fashion-mnist and mnist use their official test files.")
         {
             dataset, dataDir, csvHeader, model, hidden, activation, dropout, l1, l2, weightDecay, optimizer, lr, schedule, batch, epochs, holdout, early, seed, threads, save, plot, eagerSteps,
         };
@@ -70,6 +70,7 @@ public static class TrainCommand
                 Threads = r.GetValue(threads),
                 Save = r.GetValue(save),
                 Plot = r.GetValue(plot),
+                Explicit = cmd.Options.Where(opt => r.GetResult(opt) is { Implicit: false }).Select(opt => opt.Name).ToHashSet(),
             }.Validated();
             Run(o, output, interactive);
             return 0;
@@ -92,13 +93,19 @@ public static class TrainCommand
     {
         Threading.Threads = o.Threads;
         var rng = new Generator(o.Seed);
-        var (trainAll, test) = DataSources.Load(o.Dataset, o.DataDir, o.CsvHeader, o.TestFraction, o.Seed);
+        var (trainAll, test, source) = DataSources.Load(o.Dataset, o.DataDir, o.CsvHeader, o.TestFraction, o.Seed);
         Dataset train = trainAll, holdoutSet;
         Dataset? holdout = null;
         if (o.Holdout > 0)
         {
             (train, holdoutSet) = DataSplit.Holdout(trainAll, o.Holdout, rng.Fork(), stratified: true);
             holdout = holdoutSet;
+            int k = trainAll.ClassCount;
+            string f = o.Holdout.ToString(CultureInfo.InvariantCulture);
+            if (train.Count < k)
+                throw new UserError($"--holdout {f} leaves {train.Count} of the {trainAll.Count} training rows for training; the training and holdout parts each need at least one row per class ({k} classes): use a smaller --holdout");
+            if (holdout.Count < k)
+                throw new UserError($"--holdout {f} holds out {holdout.Count} of the {trainAll.Count} training rows; the training and holdout parts each need at least one row per class ({k} classes): use a larger --holdout, or 0 for none");
         }
         var standardizer = Standardizer.Fit(train);
         train = standardizer.Transform(train);
@@ -106,27 +113,37 @@ public static class TrainCommand
         var testStd = standardizer.Transform(test);
 
         var model = Classifier.Create(o.Model, train.FeatureCount, trainAll.ClassCount, o.Hidden, o.Activation, o.Dropout, rng.Fork());
+        string training = o.Model == "perceptron"
+            ? "perceptron rule (SGD lr 1, one example at a time)"
+            : string.Create(CultureInfo.InvariantCulture, $"optimizer {o.Optimizer} lr {o.LearningRate}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{o.Dataset}: {train.Count} training, {holdout?.Count ?? 0} holdout, {test.Count} test rows, {train.FeatureCount} features, {trainAll.ClassCount} classes; model {o.Model} [{string.Join(", ", model.Sizes)}] ({model.Network.ParameterCount()} parameters), optimizer {o.Optimizer} lr {o.LearningRate}"));
+            $"{o.Dataset} ({source}): {train.Count} training, {holdout?.Count ?? 0} holdout, {test.Count} test rows, {train.FeatureCount} features, {trainAll.ClassCount} classes; model {o.Model} [{string.Join(", ", model.Sizes)}] ({model.Network.ParameterCount()} parameters), {training}"));
         IEpochReporter reporter = interactive ? new ProgressBarReporter() : new PlainReporter(output);
-        var history = Trainer.Run(model, train, holdout, o, rng, reporter);
+        var (history, optimizer) = Trainer.Run(model, train, holdout, o, rng, reporter);
 
         if (o.Plot is not null)
         {
-            SvgPlot.Write(o.Plot, history, $"{o.Model} on {Path.GetFileName(o.Dataset)}");
+            try
+            {
+                SvgPlot.Write(o.Plot, history, $"{o.Model} on {Path.GetFileName(o.Dataset)}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserError($"--plot: cannot write '{o.Plot}': {Cli.OneLine(e)}");
+            }
             output.WriteLine($"wrote the loss and accuracy curves to {o.Plot}");
         }
         if (o.Save is not null)
         {
             try
             {
-                Checkpoint.Save(o.Save, model.Network, metadata: model.Metadata(o.Dataset, o.Seed, o.TestFraction, standardizer, trainAll.ClassNames));
+                Checkpoint.Save(o.Save, model.Network, optimizer, metadata: model.Metadata(o.Dataset, o.Seed, o.TestFraction, standardizer, trainAll.ClassNames));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new UserError($"cannot write the checkpoint '{o.Save}': {e.Message}");
+                throw new UserError($"--save: cannot write the checkpoint '{o.Save}': {Cli.OneLine(e)}");
             }
-            output.WriteLine($"saved the model to {o.Save}");
+            output.WriteLine($"saved the model and its {optimizer.Kind} optimizer state to {o.Save}");
         }
         var (_, accuracy) = Trainer.Evaluate(model, testStd);
         output.WriteLine($"test accuracy: {(100 * accuracy).ToString("F2", CultureInfo.InvariantCulture)}%");

@@ -9,9 +9,11 @@ namespace AutoGrad.Cli.Training;
 
 /// <summary>
 /// A model of the notes as the CLI trains it: the network, its loss and how scores become
-/// classes. mlp and softmax output one logit per class (softmax cross-entropy); logistic and
-/// perceptron are binary with one score (log loss on logits; the perceptron criterion with
-/// sgn(0) = −1).
+/// classes. mlp and softmax output one logit per class (softmax cross-entropy); logistic is
+/// binary with one score (log loss on logits). perceptron is note 000's: the library's
+/// <see cref="NN.Perceptron"/> (w = 0, dummy feature, sgn(0) = −1) for two classes, and
+/// <see cref="OneVsRestPerceptron"/> (one such perceptron per class, argmax of the scores) for
+/// more; its loss is the perceptron criterion.
 /// </summary>
 public sealed class Classifier
 {
@@ -30,12 +32,23 @@ public sealed class Classifier
         Dropout = dropout;
     }
 
-    /// <exception cref="UserError">A binary model on a data set with other than two classes.</exception>
+    /// <summary>Whether the model is a perceptron (trained by its rule, one example at a time).</summary>
+    public bool IsPerceptron => Kind == "perceptron";
+
+    /// <summary>Whether the model has one score per row (logistic, and the perceptron on two classes).</summary>
+    public bool IsBinary => Sizes[^1] == 1;
+
+    /// <exception cref="UserError">The logistic model on a data set with other than two classes.</exception>
     public static Classifier Create(string kind, int features, int classes, int[] hidden, string activation, double dropout, Generator generator)
     {
-        bool binary = kind is "logistic" or "perceptron";
-        if (binary && classes != 2)
-            throw new UserError($"--model {kind} is a binary classifier, but the data set has {classes} classes; use --model softmax or mlp, or a two-class data set such as breast-cancer");
+        if (kind == "logistic" && classes != 2)
+            throw new UserError($"--model logistic is a binary classifier, but the data set has {classes} classes; use --model softmax or mlp, or a two-class data set such as breast-cancer");
+        if (kind == "perceptron")
+        {
+            Module perceptron = classes == 2 ? new Perceptron(features) : new OneVsRestPerceptron(features, classes);
+            return new Classifier(kind, perceptron, [features, classes == 2 ? 1 : classes], activation, 0);
+        }
+        bool binary = kind == "logistic";
         int outputs = binary ? 1 : classes;
         int[] sizes = kind == "mlp" ? [features, .. hidden, outputs] : [features, outputs];
         var act = activation switch { "sigmoid" => NN.Activation.Sigmoid, "tanh" => NN.Activation.Tanh, _ => NN.Activation.ReLU };
@@ -43,26 +56,35 @@ public sealed class Classifier
         return new Classifier(kind, network, sizes, activation, kind == "mlp" ? dropout : 0);
     }
 
-    /// <summary>The training loss of a batch of scores.</summary>
+    /// <summary>
+    /// The loss of a batch of scores, averaged over its rows. For the perceptron it is the
+    /// perceptron criterion max(0, −y·s) (summed over the one-vs-rest perceptrons).
+    /// </summary>
     public Tensor Loss(Tensor scores, int[] labels) => Kind switch
     {
-        "logistic" => AutoGrad.Losses.Loss.BinaryCrossEntropyWithLogits(scores, Targets(labels, 0, scores.DType)),
-        "perceptron" => AutoGrad.Losses.Loss.PerceptronCriterion(scores, Targets(labels, -1, scores.DType), Reduction.Mean),
+        "logistic" => AutoGrad.Losses.Loss.BinaryCrossEntropyWithLogits(scores, BinaryTargets(labels, 0, scores)),
+        "perceptron" => PerceptronLoss(scores, labels, Reduction.Sum) / labels.Length,
         _ => AutoGrad.Losses.Loss.SoftmaxCrossEntropy(scores, labels),
     };
 
-    private static Tensor Targets(int[] labels, double negative, DType dtype)
+    /// <summary>The perceptron criterion of a batch: ±1 targets (class 1 is +1 for two classes; one-vs-rest otherwise).</summary>
+    public Tensor PerceptronLoss(Tensor scores, int[] labels, Reduction reduction) =>
+        AutoGrad.Losses.Loss.PerceptronCriterion(scores,
+            Network is OneVsRestPerceptron ovr ? ovr.Targets(labels) : BinaryTargets(labels, -1, scores), reduction);
+
+    /// <summary>Targets shaped like the scores: 1 for class 1, <paramref name="negative"/> for class 0.</summary>
+    private static Tensor BinaryTargets(int[] labels, double negative, Tensor scores)
     {
-        var t = Tensor.Zeros(dtype, labels.Length, 1);
+        var t = Tensor.Zeros(scores.DType, scores.Shape.ToArray());
         var s = t.AsSpan<float>();
         for (int i = 0; i < labels.Length; i++) s[i] = labels[i] == 1 ? 1f : (float)negative;
         return t;
     }
 
-    /// <summary>Predicted class of each row.</summary>
+    /// <summary>Predicted class of each row: score &gt; 0 for one score per row (sgn(0) = −1 gives class 0), else the argmax.</summary>
     public int[] Predict(Tensor scores)
     {
-        if (Kind is "logistic" or "perceptron")
+        if (IsBinary)
         {
             var s = scores.ToFloatArray();
             return s.Select(v => v > 0 ? 1 : 0).ToArray();
@@ -70,13 +92,20 @@ public sealed class Classifier
         return scores.ArgMax(1);
     }
 
+    /// <summary>The scores of a batch (logits; for the perceptron ⟨w, (1, x)⟩, not its ±1 output), recorded when training.</summary>
+    public Tensor Forward(Tensor x) => Network switch
+    {
+        Perceptron p => p.Scores(x),
+        _ => Network.Forward(x),
+    };
+
     /// <summary>Forward pass in evaluation mode without recording.</summary>
     public Tensor Scores(Tensor x)
     {
         Network.Eval();
         try
         {
-            using (Tape.NoGrad()) return Network.Forward(x);
+            using (Tape.NoGrad()) return Forward(x);
         }
         finally { Network.Train(); }
     }
@@ -108,7 +137,7 @@ public sealed class Classifier
             var sizes = JsonSerializer.Deserialize<int[]>(Get("sizes"))!;
             string kind = Get("model");
             int outputs = sizes[^1];
-            int classes = kind is "logistic" or "perceptron" ? 2 : outputs;
+            int classes = outputs == 1 ? 2 : outputs;
             var model = Create(kind, sizes[0], classes, sizes[1..^1], Get("activation"), double.Parse(Get("dropout"), CultureInfo.InvariantCulture), new Generator(0));
             var std = Standardizer.FromStatistics(JsonSerializer.Deserialize<float[]>(Get("mean"))!, JsonSerializer.Deserialize<float[]>(Get("std"))!);
             return (model, std, Get("dataset"), ulong.Parse(Get("seed"), CultureInfo.InvariantCulture),

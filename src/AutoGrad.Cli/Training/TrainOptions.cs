@@ -29,6 +29,15 @@ public sealed record TrainOptions
     /// <summary>Run every step eagerly instead of replaying a step captured on the first full batch (same results).</summary>
     public bool EagerSteps { get; init; }
 
+    /// <summary>The options given on the command line (e.g. "--hidden"), so options that do not apply can be refused instead of ignored.</summary>
+    public IReadOnlySet<string> Explicit { get; init; } = new HashSet<string>();
+
+    /// <summary>Options that only the mlp model uses.</summary>
+    public static readonly string[] MlpOnly = ["--hidden", "--activation", "--dropout"];
+
+    /// <summary>Options the perceptron does not use: it is trained by its rule, SGD with learning rate 1 one example at a time, with no penalty.</summary>
+    public static readonly string[] NotForPerceptron = ["--optimizer", "--lr", "--schedule", "--batch-size", "--l1", "--l2", "--weight-decay"];
+
     public static readonly string[] Models = ["mlp", "softmax", "logistic", "perceptron"];
     public static readonly string[] Activations = ["relu", "sigmoid", "tanh"];
     public static readonly string[] Schedules = ["none", "step", "exponential", "cosine"];
@@ -55,6 +64,46 @@ public sealed record TrainOptions
         if (EarlyStopping > 0 && Holdout == 0) throw new UserError("--early-stopping needs a holdout set: give --holdout a fraction > 0");
         if (Threads < 1) throw new UserError($"--threads must be >= 1, got {Threads}");
         if (Plot is not null && !Plot.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) throw new UserError($"--plot writes an SVG file: give a name ending in .svg, got '{Plot}'");
+        if (Model != "mlp" && MlpOnly.FirstOrDefault(Explicit.Contains) is { } mlpOption)
+            throw new UserError($"{mlpOption} applies only to --model mlp, not to --model {Model}");
+        if (Model == "perceptron" && NotForPerceptron.FirstOrDefault(Explicit.Contains) is { } perceptronOption)
+            throw new UserError($"{perceptronOption} does not apply to --model perceptron, which trains by the perceptron rule (SGD with learning rate 1, one example at a time, no penalty)");
+        CheckDataOptions(Dataset, DataDir, CsvHeader);
+        if (Save is not null) CheckWritable("--save", Save);
+        if (Plot is not null) CheckWritable("--plot", Plot);
         return this;
+    }
+
+    /// <summary>--data-dir only for IDX data sets, --csv-header only for CSV files.</summary>
+    /// <exception cref="UserError">One is given for a data set it does not apply to.</exception>
+    public static void CheckDataOptions(string dataset, string? dataDir, bool csvHeader)
+    {
+        if (dataDir is not null && !DataSources.IsIdx(dataset))
+            throw new UserError($"--data-dir applies only to --dataset fashion-mnist or mnist, not to '{dataset}'");
+        if (csvHeader && !DataSources.IsCsv(dataset))
+            throw new UserError($"--csv-header applies only to a .csv file given as --dataset, not to '{dataset}'");
+    }
+
+    /// <summary>The file's directory must exist and be writable, checked before training starts.</summary>
+    /// <exception cref="UserError">It is not.</exception>
+    public static void CheckWritable(string option, string path)
+    {
+        string full;
+        try { full = Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new UserError($"{option}: '{path}' is not a valid file name");
+        }
+        if (Directory.Exists(full)) throw new UserError($"{option}: '{path}' is a directory; give a file name");
+        string dir = Path.GetDirectoryName(full) ?? full;
+        if (!Directory.Exists(dir)) throw new UserError($"{option}: cannot write '{path}': the directory '{dir}' does not exist");
+        try
+        {
+            using (File.Create(Path.Combine(dir, $".autograd-{Guid.NewGuid():N}.tmp"), 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserError($"{option}: cannot write '{path}': the directory '{dir}' is not writable");
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AutoGrad.Data;
+using AutoGrad.Losses;
 using AutoGrad.Memory;
 using AutoGrad.NN;
 using AutoGrad.Optim;
@@ -19,11 +20,14 @@ namespace AutoGrad.Cli.Training;
 /// reads). The last, smaller batch of an epoch has another shape and runs eagerly, in a
 /// <see cref="StepScope"/>. Models whose loss builds its targets in C# (logistic, perceptron) run
 /// every step eagerly, as does <see cref="TrainOptions.EagerSteps"/>.
+/// The perceptron is trained by its rule instead (<see cref="RunPerceptron"/>).
 /// </remarks>
 public static class Trainer
 {
-    public static List<EpochResult> Run(Classifier model, Dataset train, Dataset? holdout, TrainOptions o, Generator rng, IEpochReporter reporter)
+    /// <summary>Trains the model; returns the per-epoch metrics and the optimizer (whose state a checkpoint keeps).</summary>
+    public static (List<EpochResult> History, Optimizer Optimizer) Run(Classifier model, Dataset train, Dataset? holdout, TrainOptions o, Generator rng, IEpochReporter reporter)
     {
+        if (model.IsPerceptron) return RunPerceptron(model, train, holdout, o, rng, reporter);
         var history = new List<EpochResult>();
         var optimizer = Optimizer.Create(o.Optimizer, model.Network, o.LearningRate, o.WeightDecay);
         var loader = new DataLoader(train, o.BatchSize, rng.Fork());
@@ -44,7 +48,7 @@ public static class Trainer
         (Tensor Scores, Tensor DataLoss, Tensor Loss) Step(Tensor x, int[] y)
         {
             optimizer.ZeroGrad();
-            var scores = model.Network.Forward(x);
+            var scores = model.Forward(x);
             var dataLoss = model.Loss(scores, y);
             var loss = dataLoss;
             if (o.L1 > 0) loss = loss + Regularization.L1Penalty(model.Network, o.L1);
@@ -105,7 +109,74 @@ public static class Trainer
             if (stopper is not null && stopper.RestoreBestWeights())
                 r.Message($"restored the weights of the best epoch (epoch {stopper.BestEpoch + 1}, holdout loss {stopper.BestValue:F4})");
         });
-        return history;
+        return (history, optimizer);
+    }
+
+    /// <summary>
+    /// Note 000's perceptron training: w starts at 0; each epoch visits the training rows one at a
+    /// time (in an order shuffled by the seed) and takes one SGD step with learning rate 1 on the
+    /// perceptron criterion max(0, −y⟨w, x⟩) of that row, so w ← w + ((y − ŷ)/2)·x: a change on a
+    /// mistake only. With more than two classes every one-vs-rest perceptron takes its own step on
+    /// the same row. Training stops early once an epoch makes no mistake (the data are separated).
+    /// The epoch's training loss and accuracy are those of each row just before its update.
+    /// </summary>
+    private static (List<EpochResult>, Optimizer) RunPerceptron(Classifier model, Dataset train, Dataset? holdout, TrainOptions o, Generator rng, IEpochReporter reporter)
+    {
+        var history = new List<EpochResult>();
+        var optimizer = new Sgd(model.Network, learningRate: 1);
+        var loader = new DataLoader(train, 1, rng.Fork());
+        var stopper = o.EarlyStopping > 0 && holdout is not null ? new EarlyStopping(o.EarlyStopping, 0, EarlyStoppingMode.Min, model.Network) : null;
+        reporter.Run(r =>
+        {
+            for (int epoch = 1; epoch <= o.Epochs; epoch++)
+            {
+                var clock = Stopwatch.StartNew();
+                r.BeginEpoch(epoch, o.Epochs, loader.BatchCount);
+                double lossSum = 0;
+                int correct = 0, updates = 0;
+                foreach (var (x, y) in loader)
+                {
+                    using var scope = StepScope.Begin();
+                    optimizer.ZeroGrad();
+                    var scores = model.Forward(x);
+                    var loss = model.PerceptronLoss(scores, y, Reduction.Sum);
+                    lossSum += loss.Item();
+                    if (model.Predict(scores)[0] == y[0]) correct++;
+                    if (AnyMistake(scores.ToFloatArray(), y[0], model.IsBinary)) updates++;
+                    loss.Backward();
+                    optimizer.Step();
+                    r.Advance();
+                }
+                double? hLoss = null, hAcc = null;
+                if (holdout is not null)
+                    (hLoss, hAcc) = Evaluate(model, holdout);
+                var result = new EpochResult(epoch, lossSum / train.Count, (double)correct / train.Count, hLoss, hAcc, clock.Elapsed.TotalSeconds);
+                history.Add(result);
+                r.EndEpoch(result, o.Epochs);
+                if (updates == 0)
+                {
+                    r.Message($"the perceptron converged in epoch {epoch}: no training row needed an update");
+                    break;
+                }
+                if (stopper is not null && stopper.Update(hLoss!.Value))
+                {
+                    r.Message($"early stopping after epoch {epoch}: the holdout loss has not improved for {o.EarlyStopping} epochs");
+                    break;
+                }
+            }
+            if (stopper is not null && stopper.RestoreBestWeights())
+                r.Message($"restored the weights of the best epoch (epoch {stopper.BestEpoch + 1}, holdout loss {stopper.BestValue:F4})");
+        });
+        return (history, optimizer);
+    }
+
+    /// <summary>Whether some perceptron gets this row wrong (sgn(s) ≠ y with sgn(0) = −1), i.e. the rule changes its weights.</summary>
+    private static bool AnyMistake(float[] scores, int label, bool binary)
+    {
+        if (binary) return (scores[0] > 0) != (label == 1);
+        for (int j = 0; j < scores.Length; j++)
+            if ((scores[j] > 0) != (j == label)) return true;
+        return false;
     }
 
     /// <summary>A captured training step and the tensors of it the loop reads after each run.</summary>

@@ -9,10 +9,14 @@ namespace AutoGrad.Data;
 /// optional header line. Files ending in <c>.gz</c> are decompressed.
 /// </summary>
 /// <remarks>
-/// Labels are either all non-negative integers (used as class indices) or names, which become
-/// classes 0, 1, ... in sorted (ordinal) order, unless <c>classNames</c> fixes the mapping, which
-/// you want when a train and a test file must agree. Blank lines are skipped; fields are trimmed.
-/// Every error names the file, the line number and what was wrong.
+/// Labels are either all non-negative integers (used as class indices; the class count is the
+/// largest label + 1, at most <see cref="MaxClasses"/>) or names, which become classes 0, 1, ...
+/// in sorted (ordinal) order, unless <c>classNames</c> fixes the mapping, which you want when a
+/// train and a test file must agree. Labels that are all numbers but not all non-negative
+/// integers (<c>1.5</c>, <c>-1</c>) are refused rather than taken as names; with
+/// <c>integerLabels: true</c> every label must be a non-negative integer (names are refused too).
+/// Blank lines are skipped; fields are trimmed. Every error names the file, the line number and
+/// what was wrong.
 /// </remarks>
 public static class CsvDataset
 {
@@ -21,21 +25,22 @@ public static class CsvDataset
     /// <param name="hasHeader">Whether the first non-blank line is a header (its field count must match the data's).</param>
     /// <param name="separator">Field separator (default ',').</param>
     /// <param name="classNames">When given, labels must be these names (or indices into them), and map to their positions.</param>
+    /// <param name="integerLabels">Require every label to be a non-negative integer (a class index); names are refused.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is empty or malformed; the message has the file, line and problem.</exception>
-    public static Dataset Load(string path, bool hasHeader = false, char separator = ',', IReadOnlyList<string>? classNames = null)
+    public static Dataset Load(string path, bool hasHeader = false, char separator = ',', IReadOnlyList<string>? classNames = null, bool integerLabels = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CsvDataset.Load: no such file '{path}'", path);
         using var file = File.OpenRead(path);
         using Stream s = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
         using var reader = new StreamReader(s);
-        return Read(reader, path, hasHeader, separator, classNames);
+        return Read(reader, path, hasHeader, separator, classNames, integerLabels);
     }
 
     /// <summary>Reads a data set from text; <paramref name="sourceName"/> names it in error messages.</summary>
     /// <exception cref="InvalidDataException">The text is empty or malformed; the message has the source, line and problem.</exception>
-    public static Dataset Read(TextReader reader, string sourceName, bool hasHeader = false, char separator = ',', IReadOnlyList<string>? classNames = null)
+    public static Dataset Read(TextReader reader, string sourceName, bool hasHeader = false, char separator = ',', IReadOnlyList<string>? classNames = null, bool integerLabels = false)
     {
         ArgumentNullException.ThrowIfNull(reader);
         if (separator is '\n' or '\r')
@@ -86,12 +91,15 @@ public static class CsvDataset
         if (rawLabels.Count == 0)
             throw new InvalidDataException($"{sourceName}: no data rows{(hasHeader && !headerPending ? " after the header" : "")}; expected lines of 'feature1{separator}...{separator}featureD{separator}label'");
 
-        var (labels, names) = MapLabels(rawLabels, labelLines, sourceName, classNames);
+        var (labels, names) = MapLabels(rawLabels, labelLines, sourceName, classNames, integerLabels);
         int rows = rawLabels.Count;
         return new Dataset(Tensor.FromArray(features.ToArray(), rows, columns - 1), labels, names.Count, names);
     }
 
-    private static (int[] Labels, IReadOnlyList<string> Names) MapLabels(List<string> raw, List<int> lines, string source, IReadOnlyList<string>? classNames)
+    /// <summary>The largest number of classes integer labels may make (a label of at most 9999).</summary>
+    public const int MaxClasses = 10000;
+
+    private static (int[] Labels, IReadOnlyList<string> Names) MapLabels(List<string> raw, List<int> lines, string source, IReadOnlyList<string>? classNames, bool integerLabels)
     {
         var labels = new int[raw.Count];
         if (classNames is not null)
@@ -109,13 +117,25 @@ public static class CsvDataset
             return (labels, classNames);
         }
 
-        bool numeric = true;
-        for (int r = 0; r < raw.Count && numeric; r++)
-            numeric = int.TryParse(raw[r], NumberStyles.None, CultureInfo.InvariantCulture, out labels[r]);
+        // Integer labels when asked for, or when every label is a number: then each must be a class index.
+        bool numeric = integerLabels || raw.TrueForAll(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
         if (numeric)
         {
-            int k = labels.Max() + 1;
-            return (labels, Enumerable.Range(0, k).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
+            int max = -1, maxRow = 0;
+            for (int r = 0; r < raw.Count; r++)
+            {
+                if (!int.TryParse(raw[r], NumberStyles.None, CultureInfo.InvariantCulture, out labels[r]))
+                {
+                    bool huge = raw[r].Length > 0 && raw[r].All(char.IsAsciiDigit);
+                    throw Error(source, lines[r], huge
+                        ? $"label '{raw[r]}' is too large; labels are class indices 0, 1, ..., at most {MaxClasses - 1}"
+                        : $"label '{raw[r]}' is not a non-negative integer; labels are class indices 0, 1, 2, ...");
+                }
+                if (labels[r] > max) (max, maxRow) = (labels[r], r);
+            }
+            if (max >= MaxClasses)
+                throw Error(source, lines[maxRow], $"label {max} would make {(long)max + 1} classes; labels are class indices 0, 1, ..., at most {MaxClasses - 1}");
+            return (labels, Enumerable.Range(0, max + 1).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
         }
         var names = raw.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var map = new Dictionary<string, int>(StringComparer.Ordinal);

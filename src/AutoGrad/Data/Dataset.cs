@@ -25,7 +25,7 @@ public sealed class Dataset
     public int FeatureCount => Features.Shape[1];
 
     /// <summary>Creates a data set, checking that features and labels agree.</summary>
-    /// <exception cref="ArgumentException">Features are not 2-d, row and label counts differ, or a label is out of range.</exception>
+    /// <exception cref="ArgumentException">Features are not 2-d, there are no rows or no features, row and label counts differ, or a label is out of range.</exception>
     public Dataset(Tensor features, int[] labels, int? classCount = null, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -34,7 +34,13 @@ public sealed class Dataset
             throw new ArgumentException($"Dataset: features must be a matrix [rows, features], got shape {Shapes.Format(features.ShapeArray)}", nameof(features));
         if (features.Shape[0] != labels.Length)
             throw new ArgumentException($"Dataset: {features.Shape[0]} feature rows but {labels.Length} labels; there must be one label per row", nameof(labels));
-        int k = classCount ?? (labels.Length == 0 ? 0 : labels.Max() + 1);
+        if (labels.Length == 0)
+            throw new ArgumentException($"Dataset: features has shape {Shapes.Format(features.ShapeArray)}, no rows; a data set needs at least one example", nameof(features));
+        if (features.Shape[1] == 0)
+            throw new ArgumentException($"Dataset: features has shape {Shapes.Format(features.ShapeArray)}, no feature columns; each example needs at least one feature", nameof(features));
+        if (classCount is < 1)
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, $"Dataset: classCount must be >= 1, got {classCount}");
+        int k = classCount ?? labels.Max() + 1;
         for (int i = 0; i < labels.Length; i++)
             if (labels[i] < 0 || labels[i] >= k)
                 throw new ArgumentException($"Dataset: label {labels[i]} at row {i} is outside [0, {k})", nameof(labels));

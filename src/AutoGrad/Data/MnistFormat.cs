@@ -21,12 +21,30 @@ public static class MnistFormat
     public static IReadOnlyList<string> FashionClassNames { get; } =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    /// <summary>The directory to read: <paramref name="dataDirectory"/> if given, else <c>$AUTOGRAD_DATA</c>, else <see cref="DefaultDirectory"/>.</summary>
-    public static string ResolveDirectory(string? dataDirectory = null)
+    /// <summary>Where MNIST itself is looked for when no directory is given, if it exists (no Debian package installs it).</summary>
+    public const string DefaultMnistDirectory = "/usr/share/datasets/mnist";
+
+    /// <summary>The four file names of the MNIST layout, in the order train images, train labels, test images, test labels.</summary>
+    public static IReadOnlyList<string> FileNames { get; } =
+        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    /// <summary>
+    /// The directory to read: <paramref name="dataDirectory"/> if given, else <c>$AUTOGRAD_DATA</c>,
+    /// else <see cref="DefaultDirectory"/> (Fashion-MNIST's). For another data set use the overload
+    /// that takes its default directory.
+    /// </summary>
+    public static string ResolveDirectory(string? dataDirectory = null) => ResolveDirectory(dataDirectory, DefaultDirectory)!;
+
+    /// <summary>
+    /// The directory to read: <paramref name="dataDirectory"/> if given, else <c>$AUTOGRAD_DATA</c>,
+    /// else <paramref name="defaultDirectory"/> (which may be null: then null is returned and the
+    /// caller says the directory must be given).
+    /// </summary>
+    public static string? ResolveDirectory(string? dataDirectory, string? defaultDirectory)
     {
         if (!string.IsNullOrWhiteSpace(dataDirectory)) return dataDirectory;
         var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        return string.IsNullOrWhiteSpace(env) ? DefaultDirectory : env;
+        return string.IsNullOrWhiteSpace(env) ? defaultDirectory : env;
     }
 
     /// <summary>
@@ -40,7 +58,7 @@ public static class MnistFormat
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"MNIST-format data: no directory '{directory}'. {HowToGet}");
+            throw new DirectoryNotFoundException($"MNIST-format data: no directory '{directory}'; {Expected}");
         var (trainX, trainY, shape) = ReadPair(Find(directory, "train-images", "idx3"), Find(directory, "train-labels", "idx1"));
         var (testX, testY, testShape) = ReadPair(Find(directory, "t10k-images", "idx3"), Find(directory, "t10k-labels", "idx1"));
         if (shape != testShape)
@@ -59,10 +77,27 @@ public static class MnistFormat
     }
 
     /// <summary>Loads Fashion-MNIST from <paramref name="directory"/>, with its class names.</summary>
-    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    /// <exception cref="FileNotFoundException">A file is missing.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist (the message says how to install the data).</exception>
+    /// <exception cref="FileNotFoundException">A file is missing (the message says how to install the data).</exception>
     /// <exception cref="InvalidDataException">A file is malformed.</exception>
-    public static (Dataset Train, Dataset Test) LoadFashionMnist(string directory) => Load(directory, FashionClassNames);
+    public static (Dataset Train, Dataset Test) LoadFashionMnist(string directory)
+    {
+        try
+        {
+            return Load(directory, FashionClassNames);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new DirectoryNotFoundException($"{e.Message}. {FashionInstallHint}", e);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new FileNotFoundException($"{e.Message}. {FashionInstallHint}", e.FileName, e);
+        }
+    }
+
+    /// <summary>How to install Fashion-MNIST on Debian or Ubuntu, in one sentence.</summary>
+    public const string FashionInstallHint = "On Debian or Ubuntu, 'apt-get install dataset-fashion-mnist' installs Fashion-MNIST in " + DefaultDirectory;
 
     /// <summary>Reads one images file (rank 3, unsigned bytes) and its labels file (rank 1, unsigned bytes) into a data set.</summary>
     /// <exception cref="InvalidDataException">A file is malformed, or the counts differ.</exception>
@@ -79,14 +114,20 @@ public static class MnistFormat
     {
         var images = IdxFile.Read(imagesPath);
         if (images.DataType != IdxDataType.UInt8 || images.Dimensions.Count != 3)
-            throw new InvalidDataException($"{imagesPath}: expected images as unsigned bytes with 3 dimensions (count, rows, columns), found {images.DataType} with dimensions [{string.Join(", ", images.Dimensions)}]");
+            throw new InvalidDataException($"{imagesPath}: wrong magic number {Magic(images)} for an images file; expected 0x00000803 (unsigned bytes, 3 dimensions: count, rows, columns)");
+        if (images.Dimensions[0] == 0)
+            throw new InvalidDataException($"{imagesPath}: holds 0 images; expected at least one");
+        if (images.Dimensions[1] == 0 || images.Dimensions[2] == 0)
+            throw new InvalidDataException($"{imagesPath}: images of {images.Dimensions[1]}×{images.Dimensions[2]} pixels; expected at least one row and one column");
         var labels = IdxFile.Read(labelsPath);
         if (labels.DataType != IdxDataType.UInt8 || labels.Dimensions.Count != 1)
-            throw new InvalidDataException($"{labelsPath}: expected labels as unsigned bytes with 1 dimension (count), found {labels.DataType} with dimensions [{string.Join(", ", labels.Dimensions)}]");
+            throw new InvalidDataException($"{labelsPath}: wrong magic number {Magic(labels)} for a labels file; expected 0x00000801 (unsigned bytes, 1 dimension: the count)");
         if (images.Dimensions[0] != labels.Dimensions[0])
             throw new InvalidDataException($"{imagesPath} holds {images.Dimensions[0]} images but {labelsPath} holds {labels.Dimensions[0]} labels; expected one label per image");
         return (images.ToFloatArray(1.0 / 255), labels.ToInt32Array(), (images.Dimensions[1], images.Dimensions[2]));
     }
+
+    private static string Magic(IdxFile f) => $"0x0000{(byte)f.DataType:X2}{f.Dimensions.Count:X2}";
 
     // 60,000 Fashion-MNIST images are 188 MB as float32: take ownership of the array instead of copying it.
     private static Tensor Wrap(float[] x, int rows, int cols) => new([rows, cols], DType.Float32, new Storage(x));
@@ -99,11 +140,10 @@ public static class MnistFormat
             var p = Path.Combine(directory, n);
             if (File.Exists(p)) return p;
         }
-        throw new FileNotFoundException($"MNIST-format data: '{directory}' has none of {string.Join(", ", names)}. {HowToGet}", Path.Combine(directory, names[0]));
+        throw new FileNotFoundException($"MNIST-format data: '{directory}' has no {names[0]} (nor {string.Join(", ", names[1..])}); {Expected}", Path.Combine(directory, names[0]));
     }
 
-    private const string HowToGet =
-        "Expected a directory holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may be .gz), " +
-        "as published for MNIST and Fashion-MNIST; on Debian/Ubuntu 'apt install dataset-fashion-mnist' puts Fashion-MNIST in " + DefaultDirectory +
-        ". Point to another directory with --data-dir or $" + EnvironmentVariable + ".";
+    /// <summary>What a directory in the MNIST layout holds, in one sentence (for error messages).</summary>
+    public const string Expected =
+        "expected a directory with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each optionally gzipped (.gz)";
 }

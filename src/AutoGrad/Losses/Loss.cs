@@ -201,7 +201,7 @@ public static class Loss
         LossArguments.NotNull(targets, nameof(targets));
         LossArguments.SameShape(op, scores, "scores", targets, "targets");
         LossArguments.ReductionDefined(op, reduction);
-        Check.InRange(op, nameof(margin), margin, 0, double.MaxValue);
+        Arguments.NonNegative(op, nameof(margin), margin);
         LossArguments.PlusMinusOne(op, targets);
         using var _ = SourceSite.Enter("hinge", file, line);
         return Reduce((margin - targets * scores).Relu(), reduction);

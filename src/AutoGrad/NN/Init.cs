@@ -35,8 +35,8 @@ public static class Init
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentNullException.ThrowIfNull(generator);
-        Check.InRange("Init.Normal", nameof(mean), mean, double.MinValue, double.MaxValue);
-        Check.InRange("Init.Normal", nameof(std), std, 0, double.MaxValue);
+        Arguments.Finite("Init.Normal", nameof(mean), mean);
+        Arguments.NonNegative("Init.Normal", nameof(std), std);
         Write(tensor, "Init.Normal", _ => mean + std * generator.NextNormal());
         return tensor;
     }
@@ -61,7 +61,7 @@ public static class Init
     public static Tensor Constant(Tensor tensor, double value)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        Check.InRange("Init.Constant", nameof(value), value, double.MinValue, double.MaxValue);
+        Arguments.Finite("Init.Constant", nameof(value), value);
         Write(tensor, "Init.Constant", _ => value);
         return tensor;
     }

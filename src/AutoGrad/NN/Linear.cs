@@ -100,7 +100,7 @@ public sealed class Linear : Module
     /// <exception cref="ArgumentOutOfRangeException">The factor is not finite.</exception>
     public void ScaleWeights(double factor)
     {
-        Check.InRange("Linear.ScaleWeights", nameof(factor), factor, double.MinValue, double.MaxValue);
+        Arguments.Finite("Linear.ScaleWeights", nameof(factor), factor);
         using (Tape.NoGrad()) Weight.CopyFrom(Weight * factor);
     }
 

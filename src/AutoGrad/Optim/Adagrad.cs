@@ -14,11 +14,11 @@ public sealed class Adagrad : Optimizer
     private readonly Tensor[] _sum;
     private double _epsilon;
 
-    /// <summary>Adagrad over a list of parameters; weight decay acts on all of them.</summary>
+    /// <summary>Adagrad over a list of parameters; weight decay skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
     /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, epsilon ≤ 0, weightDecay &lt; 0.</exception>
-    public Adagrad(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double epsilon = 1e-10, double weightDecay = 0)
-        : base("adagrad", parameters, learningRate, weightDecay)
+    public Adagrad(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double epsilon = 1e-10, double weightDecay = 0, bool decayBiases = false)
+        : base("adagrad", parameters, learningRate, weightDecay, decayBiases)
     {
         Epsilon = epsilon;
         _sum = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "sum")).ToArray();

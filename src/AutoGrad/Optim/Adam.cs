@@ -26,11 +26,11 @@ public class Adam : Optimizer
     private double _beta2;
     private double _epsilon;
 
-    /// <summary>Adam over a list of parameters; weight decay (decoupled) acts on all of them.</summary>
+    /// <summary>Adam over a list of parameters; weight decay (decoupled) skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
     /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, a beta outside [0, 1), epsilon ≤ 0, weightDecay &lt; 0.</exception>
-    public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
-        : this("adam", parameters, learningRate, beta1, beta2, epsilon, weightDecay)
+    public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decayBiases = false)
+        : this("adam", parameters, learningRate, beta1, beta2, epsilon, weightDecay, decayBiases)
     {
     }
 
@@ -43,8 +43,8 @@ public class Adam : Optimizer
     }
 
     /// <summary>For <see cref="AdamW"/>: the same rule under another kind name.</summary>
-    protected Adam(string kind, IEnumerable<Tensor> parameters, double learningRate, double beta1, double beta2, double epsilon, double weightDecay)
-        : base(kind, parameters, learningRate, weightDecay)
+    protected Adam(string kind, IEnumerable<Tensor> parameters, double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool decayBiases)
+        : base(kind, parameters, learningRate, weightDecay, decayBiases)
     {
         (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
         (_m, _v, _t) = CreateState();

@@ -13,11 +13,11 @@ namespace AutoGrad.Optim;
 /// </remarks>
 public sealed class AdamW : Adam
 {
-    /// <summary>AdamW over a list of parameters; weight decay acts on all of them.</summary>
+    /// <summary>AdamW over a list of parameters; weight decay skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
     /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, a beta outside [0, 1), epsilon ≤ 0, weightDecay &lt; 0.</exception>
-    public AdamW(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01)
-        : base("adamw", parameters, learningRate, beta1, beta2, epsilon, weightDecay)
+    public AdamW(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01, bool decayBiases = false)
+        : base("adamw", parameters, learningRate, beta1, beta2, epsilon, weightDecay, decayBiases)
     {
     }
 

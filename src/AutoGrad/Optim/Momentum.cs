@@ -19,11 +19,11 @@ public sealed class Momentum : Optimizer
     private readonly Tensor[] _velocity;
     private double _gamma;
 
-    /// <summary>Momentum over a list of parameters; weight decay acts on all of them.</summary>
+    /// <summary>Momentum over a list of parameters; weight decay skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
     /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, gamma outside [0, 1), weightDecay &lt; 0.</exception>
-    public Momentum(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double gamma = 0.9, double weightDecay = 0)
-        : base("momentum", parameters, learningRate, weightDecay)
+    public Momentum(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double gamma = 0.9, double weightDecay = 0, bool decayBiases = false)
+        : base("momentum", parameters, learningRate, weightDecay, decayBiases)
     {
         Gamma = gamma;
         _velocity = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "velocity")).ToArray();

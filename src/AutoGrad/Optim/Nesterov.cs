@@ -14,11 +14,11 @@ public sealed class Nesterov : Optimizer
     private readonly Tensor[] _velocity;
     private double _gamma;
 
-    /// <summary>Nesterov momentum over a list of parameters; weight decay acts on all of them.</summary>
+    /// <summary>Nesterov momentum over a list of parameters; weight decay skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
     /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, gamma outside [0, 1), weightDecay &lt; 0.</exception>
-    public Nesterov(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double gamma = 0.9, double weightDecay = 0)
-        : base("nesterov", parameters, learningRate, weightDecay)
+    public Nesterov(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double gamma = 0.9, double weightDecay = 0, bool decayBiases = false)
+        : base("nesterov", parameters, learningRate, weightDecay, decayBiases)
     {
         Gamma = gamma;
         _velocity = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "velocity")).ToArray();

@@ -31,11 +31,21 @@ public abstract class Optimizer
 
     private readonly record struct StateSlot(int Index, string Name, Tensor Value);
 
-    /// <summary>Creates an optimizer over <paramref name="parameters"/>; weight decay acts on every one of them.</summary>
+    /// <summary>
+    /// Creates an optimizer over <paramref name="parameters"/>. A plain list does not say which
+    /// tensors are biases, so the rank-1 ones are taken to be (a <c>Linear</c>'s b is [out], its W
+    /// [in, out]) and weight decay leaves them out, as it does for a model's registered biases,
+    /// unless <paramref name="decayBiases"/> is true (then it acts on every tensor of the list).
+    /// </summary>
     /// <exception cref="ArgumentException">The list is empty, holds a null, a duplicate, or a tensor that is not a leaf.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The learning rate is not &gt; 0 or the weight decay is negative.</exception>
-    protected Optimizer(string kind, IEnumerable<Tensor> parameters, double learningRate, double weightDecay)
-        : this(kind, CheckParameters(kind, parameters), null, learningRate, weightDecay)
+    protected Optimizer(string kind, IEnumerable<Tensor> parameters, double learningRate, double weightDecay, bool decayBiases = false)
+        : this(kind, CheckParameters(kind, parameters), decayBiases, learningRate, weightDecay)
+    {
+    }
+
+    private Optimizer(string kind, Tensor[] parameters, bool decayBiases, double learningRate, double weightDecay)
+        : this(kind, parameters, decayBiases ? null : new HashSet<Tensor>(parameters.Where(p => p.Rank == 1), ReferenceEqualityComparer.Instance), learningRate, weightDecay)
     {
     }
 
@@ -55,7 +65,7 @@ public abstract class Optimizer
     private Optimizer(string kind, Tensor[] parameters, HashSet<Tensor>? noDecay, double learningRate, double weightDecay)
     {
         Check.Positive(kind, nameof(learningRate), learningRate);
-        Check.InRange(kind, nameof(weightDecay), weightDecay, 0, double.MaxValue);
+        Arguments.NonNegative(kind, nameof(weightDecay), weightDecay);
         Kind = kind;
         _parameters = parameters;
         _decay = new bool[parameters.Length];
@@ -120,7 +130,7 @@ public abstract class Optimizer
         get => _weightDecay;
         set
         {
-            Check.InRange(Kind, nameof(WeightDecay), value, 0, double.MaxValue);
+            Arguments.NonNegative(Kind, nameof(WeightDecay), value);
             _weightDecay = value;
         }
     }
@@ -128,7 +138,7 @@ public abstract class Optimizer
     /// <summary>A schedule may anneal the rate down to exactly 0 (cosine to a minimum of 0); users may not set 0 by hand.</summary>
     internal void SetScheduledLearningRate(double value)
     {
-        Check.InRange(Kind, nameof(LearningRate), value, 0, double.MaxValue);
+        Arguments.NonNegative(Kind, nameof(LearningRate), value);
         _learningRate = value;
     }
 
@@ -276,8 +286,8 @@ public abstract class Optimizer
             throw new ArgumentOutOfRangeException(nameof(state), state.Step, $"{op}: step count must be >= 0, got {state.Step}");
         double lr = Require(state.Hyperparameters, "lr");
         double wd = Require(state.Hyperparameters, "weight_decay");
-        Check.InRange(op, "lr", lr, 0, double.MaxValue);
-        Check.InRange(op, "weight_decay", wd, 0, double.MaxValue);
+        Arguments.NonNegative(op, "lr", lr);
+        Arguments.NonNegative(op, "weight_decay", wd);
         var applyHyper = PrepareHyperparameters(state.Hyperparameters);
 
         var expected = new HashSet<string>(StringComparer.Ordinal);

@@ -15,11 +15,11 @@ public sealed class RmsProp : Optimizer
     private double _alpha;
     private double _epsilon;
 
-    /// <summary>RMSprop over a list of parameters; weight decay acts on all of them.</summary>
+    /// <summary>RMSprop over a list of parameters; weight decay skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
     /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, alpha outside [0, 1), epsilon ≤ 0, weightDecay &lt; 0.</exception>
-    public RmsProp(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0)
-        : base("rmsprop", parameters, learningRate, weightDecay)
+    public RmsProp(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, bool decayBiases = false)
+        : base("rmsprop", parameters, learningRate, weightDecay, decayBiases)
     {
         Alpha = alpha;
         Epsilon = epsilon;

@@ -16,11 +16,11 @@ namespace AutoGrad.Optim;
 /// </remarks>
 public sealed class Sgd : Optimizer
 {
-    /// <summary>SGD over a list of parameters; weight decay acts on all of them.</summary>
+    /// <summary>SGD over a list of parameters; weight decay skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
     /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0 or weightDecay &lt; 0.</exception>
-    public Sgd(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double weightDecay = 0)
-        : base("sgd", parameters, learningRate, weightDecay)
+    public Sgd(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double weightDecay = 0, bool decayBiases = false)
+        : base("sgd", parameters, learningRate, weightDecay, decayBiases)
     {
     }
 

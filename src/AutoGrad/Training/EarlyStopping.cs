@@ -29,7 +29,7 @@ public sealed class EarlyStopping
     public EarlyStopping(int patience, double minDelta = 0, EarlyStoppingMode mode = EarlyStoppingMode.Min, Module? model = null)
     {
         Check.Positive(nameof(EarlyStopping), nameof(patience), patience);
-        Check.InRange(nameof(EarlyStopping), nameof(minDelta), minDelta, 0, double.MaxValue);
+        Arguments.NonNegative(nameof(EarlyStopping), nameof(minDelta), minDelta);
         if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, $"EarlyStopping: unknown mode {mode}");
         Patience = patience;
         MinDelta = minDelta;

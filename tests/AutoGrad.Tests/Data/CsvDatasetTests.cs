@@ -113,4 +113,32 @@ public class CsvDatasetTests
         var e = Assert.Throws<InvalidDataException>(() => CsvDataset.Load(path));
         Assert.Contains(path, e.Message);
     }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("-1")]
+    [InlineData("1e3")]
+    public void NumericLabelsMustBeNonNegativeIntegers(string bad)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => CsvDataset.Read(new StringReader($"1,0\n2,1\n3,{bad}\n"), "d.csv"));
+        Assert.Equal($"d.csv, line 3: label '{bad}' is not a non-negative integer; labels are class indices 0, 1, 2, ...", e.Message);
+    }
+
+    [Fact]
+    public void IntegerLabelsModeRefusesNames()
+    {
+        Assert.Equal(["cat", "dog"], CsvDataset.Read(new StringReader("1,cat\n2,dog\n"), "d.csv").ClassNames);
+        var e = Assert.Throws<InvalidDataException>(() => CsvDataset.Read(new StringReader("1,0\n2,cat\n"), "d.csv", integerLabels: true));
+        Assert.Equal("d.csv, line 2: label 'cat' is not a non-negative integer; labels are class indices 0, 1, 2, ...", e.Message);
+    }
+
+    [Fact]
+    public void AbsurdClassCountsAreRefused()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => CsvDataset.Read(new StringReader("1,0\n2,10000\n"), "d.csv"));
+        Assert.Equal("d.csv, line 2: label 10000 would make 10001 classes; labels are class indices 0, 1, ..., at most 9999", e.Message);
+        var huge = Assert.Throws<InvalidDataException>(() => CsvDataset.Read(new StringReader("1,0\n2,99999999999\n"), "d.csv"));
+        Assert.Equal("d.csv, line 2: label '99999999999' is too large; labels are class indices 0, 1, ..., at most 9999", huge.Message);
+        Assert.Equal(10000, CsvDataset.Read(new StringReader("1,0\n2,9999\n"), "d.csv").ClassCount);
+    }
 }

@@ -138,11 +138,11 @@ public class DataSplitTests
         Assert.Equal("k", e.ParamName);
         Assert.Contains("k = 5 folds need at least 5 rows, but there are 4", e.Message);
         Assert.Contains("at least 2", Assert.Throws<ArgumentOutOfRangeException>(() => DataSplit.KFoldIndices(10, 1, null)).Message);
-        var empty = new Dataset(Tensor.Zeros(0, 2), [], 2);
-        Assert.Throws<ArgumentOutOfRangeException>(() => DataSplit.KFold(empty, 2, null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DataSplit.KFoldIndices(0, 2, null));
         Assert.Equal("holdoutFraction", Assert.Throws<ArgumentOutOfRangeException>(() => DataSplit.HoldoutIndices(10, 1.0, null)).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => DataSplit.HoldoutIndices(10, 0, null));
-        Assert.Contains("at least 2 rows", Assert.Throws<ArgumentOutOfRangeException>(() => DataSplit.Holdout(empty, 0.5, null)).Message);
+        var single = new Dataset(Tensor.Zeros(1, 2), [0], 2);
+        Assert.Contains("at least 2 rows", Assert.Throws<ArgumentOutOfRangeException>(() => DataSplit.Holdout(single, 0.5, null)).Message);
         Assert.Contains("3 stratification labels for 4 rows", Assert.Throws<ArgumentException>(() => DataSplit.KFoldIndices(4, 2, null, [0, 1, 0])).Message);
     }
 }

@@ -21,4 +21,15 @@ public class DatasetTests
         Assert.Contains("2 feature rows but 3 labels", Assert.Throws<ArgumentException>(() => Dataset.FromArrays(new float[,] { { 1 }, { 2 } }, [0, 1, 0])).Message);
         Assert.Contains("row 1 has 1 features but row 0 has 2", Assert.Throws<ArgumentException>(() => Dataset.FromArrays(new[] { new float[] { 1, 2 }, new float[] { 3 } }, [0, 1])).Message);
     }
+
+    [Fact]
+    public void EmptyDataSetsAreRefusedNamingTheArgumentAndShape()
+    {
+        var rows = Assert.Throws<ArgumentException>(() => new Dataset(Tensor.Zeros(0, 3), []));
+        Assert.Equal("features", rows.ParamName);
+        Assert.StartsWith("Dataset: features has shape [0, 3], no rows; a data set needs at least one example", rows.Message);
+        var columns = Assert.Throws<ArgumentException>(() => new Dataset(Tensor.Zeros(2, 0), [0, 1]));
+        Assert.StartsWith("Dataset: features has shape [2, 0], no feature columns; each example needs at least one feature", columns.Message);
+        Assert.Throws<ArgumentException>(() => Dataset.FromArrays(new float[0, 2], []));
+    }
 }

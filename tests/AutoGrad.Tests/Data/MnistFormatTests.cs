@@ -69,7 +69,8 @@ public class MnistFormatTests
         using var dir = new TempDirectory();
         WriteSet(dir, gzip: false);
         IdxFile.WriteUInt8(dir.File("train-labels-idx1-ubyte"), new byte[5], [5, 1]);
-        Assert.Contains("expected labels as unsigned bytes with 1 dimension", Assert.Throws<InvalidDataException>(() => MnistFormat.Load(dir.Path)).Message);
+        Assert.EndsWith("train-labels-idx1-ubyte: wrong magic number 0x00000802 for a labels file; expected 0x00000801 (unsigned bytes, 1 dimension: the count)",
+            Assert.Throws<InvalidDataException>(() => MnistFormat.Load(dir.Path)).Message);
     }
 
     [Fact]
@@ -79,9 +80,22 @@ public class MnistFormatTests
         WriteSet(dir, gzip: false);
         File.Delete(dir.File("t10k-labels-idx1-ubyte"));
         var e = Assert.Throws<FileNotFoundException>(() => MnistFormat.Load(dir.Path));
-        Assert.Contains("t10k-labels-idx1-ubyte.gz", e.Message);
-        Assert.Contains("dataset-fashion-mnist", e.Message);
-        Assert.Throws<DirectoryNotFoundException>(() => MnistFormat.Load(Path.Combine(dir.Path, "nope")));
+        Assert.Contains("has no t10k-labels-idx1-ubyte (nor t10k-labels-idx1-ubyte.gz, t10k-labels.idx1-ubyte, t10k-labels.idx1-ubyte.gz); expected a directory with train-images-idx3-ubyte", e.Message);
+        Assert.DoesNotContain("dataset-fashion-mnist", e.Message); // the generic loader does not assume Fashion-MNIST
+        var fashion = Assert.Throws<FileNotFoundException>(() => MnistFormat.LoadFashionMnist(dir.Path));
+        Assert.EndsWith("On Debian or Ubuntu, 'apt-get install dataset-fashion-mnist' installs Fashion-MNIST in /usr/share/datasets/fashion-mnist", fashion.Message);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(fashion.Message, "apt-get"));
+        Assert.Contains("no directory", Assert.Throws<DirectoryNotFoundException>(() => MnistFormat.Load(Path.Combine(dir.Path, "nope"))).Message);
+    }
+
+    [Fact]
+    public void ZeroImagesAreRefused()
+    {
+        using var dir = new TempDirectory();
+        WriteSet(dir, gzip: false);
+        IdxFile.WriteUInt8(dir.File("train-images-idx3-ubyte"), [], [0, 2, 3]);
+        IdxFile.WriteUInt8(dir.File("train-labels-idx1-ubyte"), [], [0]);
+        Assert.EndsWith("train-images-idx3-ubyte: holds 0 images; expected at least one", Assert.Throws<InvalidDataException>(() => MnistFormat.Load(dir.Path)).Message);
     }
 
     [Fact]
@@ -93,8 +107,11 @@ public class MnistFormatTests
         {
             Environment.SetEnvironmentVariable(MnistFormat.EnvironmentVariable, "/from/env");
             Assert.Equal("/from/env", MnistFormat.ResolveDirectory());
+            Assert.Equal("/from/env", MnistFormat.ResolveDirectory(null, null));
             Environment.SetEnvironmentVariable(MnistFormat.EnvironmentVariable, null);
             Assert.Equal(MnistFormat.DefaultDirectory, MnistFormat.ResolveDirectory(null));
+            Assert.Null(MnistFormat.ResolveDirectory(null, null)); // no default: the caller asks for a directory
+            Assert.Equal(MnistFormat.DefaultMnistDirectory, MnistFormat.ResolveDirectory("", MnistFormat.DefaultMnistDirectory));
         }
         finally
         {

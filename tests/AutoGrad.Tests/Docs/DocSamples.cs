@@ -1,10 +1,12 @@
 using AutoGrad.Autograd;
 using AutoGrad.Checking;
 using AutoGrad.Data;
+using AutoGrad.IO;
 using AutoGrad.Losses;
 using AutoGrad.Memory;
 using AutoGrad.NN;
 using AutoGrad.Optim;
+using AutoGrad.Training;
 
 namespace AutoGrad.Tests.Docs;
 
@@ -144,5 +146,206 @@ internal static class DocSamples
         }
         return epochLosses;
     }
-}
 
+    /// <summary>docs/optimizers.md, the basic loop: returns the loss before and after.</summary>
+    public static (double First, double Last) OptimizersLoop()
+    {
+        var model = Mlp.Create([4, 8, 3], Activation.Tanh, new Generator(3));
+        var x = Tensor.Normal(new Generator(4), 0, 1, DType.Float32, 16, 4);
+        int[] y = [.. Enumerable.Range(0, 16).Select(i => i % 3)];
+        int steps = 50;
+        var losses = new List<double>();
+        Tensor LossOf(Module m, Tensor inputs, int[] labels)
+        {
+            var l = Loss.SoftmaxCrossEntropy(m.Forward(inputs), labels);
+            losses.Add(l.Item());
+            return l;
+        }
+
+        var opt = new Adam(model, learningRate: 1e-3);   // or new Sgd(model.Parameters(), 0.1), ...
+        for (int step = 0; step < steps; step++)
+        {
+            opt.ZeroGrad();                 // keep the gradient buffers, set them to 0
+            var loss = LossOf(model, x, y); // any scalar built from tensor ops
+            loss.Backward();                // fills p.Grad for every parameter
+            opt.Step();                     // w ← update(w, p.Grad)
+        }
+        return (losses[0], losses[^1]);
+    }
+
+    /// <summary>docs/optimizers.md, the learning-rate schedule: returns the final rate.</summary>
+    public static double OptimizersSchedule()
+    {
+        var model = Mlp.Create([4, 3], Activation.ReLU, new Generator(3));
+        var x = Tensor.Normal(new Generator(4), 0, 1, DType.Float32, 8, 4);
+        int[] y = [0, 1, 2, 0, 1, 2, 0, 1];
+        void TrainOneEpoch(Module m, Optimizer o)
+        {
+            o.ZeroGrad();
+            Loss.SoftmaxCrossEntropy(m.Forward(x), y).Backward();
+            o.Step();
+        }
+
+        var opt = new Momentum(model, learningRate: 0.1, gamma: 0.9);
+        var schedule = new StepLR(opt, stepSize: 10, gamma: 0.5);   // halve every 10 epochs
+        for (int epoch = 0; epoch < 40; epoch++)
+        {
+            TrainOneEpoch(model, opt);
+            schedule.Step();
+        }
+        return opt.LearningRate;
+    }
+
+    /// <summary>docs/optimizers.md, gradient clipping: returns the norm before clipping.</summary>
+    public static double OptimizersClipping()
+    {
+        var model = Mlp.Create([4, 3], Activation.ReLU, new Generator(3));
+        var opt = new Sgd(model, 0.1);
+        var loss = Loss.SoftmaxCrossEntropy(model.Forward(Tensor.Normal(new Generator(4), 0, 100, DType.Float32, 8, 4)), [0, 1, 2, 0, 1, 2, 0, 1]);
+        loss.Backward();
+        double norm = GradientClipping.ClipByNorm(opt.Parameters, maxNorm: 1.0);
+        if (double.IsFinite(norm)) opt.Step();
+        return norm;
+    }
+
+    /// <summary>docs/optimizers.md, biases and weight decay: which parameters each optimizer decays.</summary>
+    public static (bool W, bool B, bool BWithDecayBiases) OptimizersBiases()
+    {
+        var layer = new Linear(4, 3, new Generator(0));                       // W [4, 3], b [3]
+        var sgd = new Sgd(layer.Parameters(), 0.1, weightDecay: 0.1);         // decays W, not b
+        var all = new Sgd(layer.Parameters(), 0.1, weightDecay: 0.1, decayBiases: true);
+        Console.WriteLine($"W {sgd.IsDecayed(0)}, b {sgd.IsDecayed(1)}; with decayBiases: b {all.IsDecayed(1)}"); // W True, b False; ... b True
+        return (sgd.IsDecayed(0), sgd.IsDecayed(1), all.IsDecayed(1));
+    }
+
+    /// <summary>docs/data-and-training.md, the complete training loop: returns the test accuracy.</summary>
+    public static double DataAndTraining()
+    {
+        var gen = new Generator(42);                       // every random choice below flows from this seed
+        var data = EmbeddedDatasets.Digits();
+        var (trainAll, test) = DataSplit.Holdout(data, 0.2, gen, stratified: true);
+        var (train, valid) = DataSplit.Holdout(trainAll, 0.15, gen, stratified: true);
+        var scaler = Standardizer.Fit(train);              // fitted on the training rows only
+        (train, valid, test) = (scaler.Transform(train), scaler.Transform(valid), scaler.Transform(test));
+
+        var model = new TwoLayerNet(train.FeatureCount, 64, train.ClassCount, gen);
+        var opt = new Adam(model, learningRate: 1e-3, weightDecay: 1e-4);
+        var schedule = new CosineAnnealingLR(opt, tMax: 50, minLearningRate: 1e-5);
+        var stopper = new EarlyStopping(patience: 5, model: model);    // watches the validation loss
+        var loader = new DataLoader(train, batchSize: 64, gen);        // reshuffled every epoch
+
+        for (int epoch = 0; epoch < 50; epoch++)
+        {
+            model.Train();
+            foreach (var (x, y) in loader)
+            {
+                opt.ZeroGrad();
+                var loss = -model.Forward(x).LogSoftmax(1).Gather(1, y).Mean();   // softmax cross-entropy
+                loss.Backward();
+                GradientClipping.ClipByNorm(opt.Parameters, maxNorm: 5);
+                opt.Step();
+            }
+            schedule.Step();
+
+            model.Eval();
+            using (Tape.NoGrad())
+            {
+                var logits = model.Forward(valid.Features);
+                double validLoss = Metrics.LogLossFromLogits(logits, valid.Labels);
+                Console.WriteLine($"epoch {epoch + 1}: validation loss {validLoss:F4}, accuracy {Metrics.Accuracy(logits, valid.Labels):P2}");
+                if (stopper.Update(validLoss)) break;
+            }
+        }
+        stopper.RestoreBestWeights();
+
+        using (Tape.NoGrad())
+        {
+            var logits = model.Forward(test.Features);
+            Console.WriteLine(ConfusionMatrix.FromScores(logits, test.Labels, test.ClassNames));
+            Console.WriteLine($"test accuracy: {Metrics.Accuracy(logits, test.Labels):P2}");
+        }
+        Checkpoint.Save("digits.ckpt", model, opt, new Dictionary<string, string> { ["hidden"] = "64" });
+        using (Tape.NoGrad()) return Metrics.Accuracy(model.Forward(test.Features), test.Labels);
+    }
+
+    /// A two-layer perceptron: explicit parameters, biases flagged so weight decay skips them.
+    sealed class TwoLayerNet : Module
+    {
+        private readonly Tensor _w1, _b1, _w2, _b2;
+
+        public TwoLayerNet(int inputs, int hidden, int classes, Generator gen)
+        {
+            _w1 = RegisterParameter("w1", Tensor.Normal(gen, 0, 1 / Math.Sqrt(inputs), DType.Float32, inputs, hidden));
+            _b1 = RegisterParameter("b1", Tensor.Zeros(hidden), isBias: true);
+            _w2 = RegisterParameter("w2", Tensor.Normal(gen, 0, 1 / Math.Sqrt(hidden), DType.Float32, hidden, classes));
+            _b2 = RegisterParameter("b2", Tensor.Zeros(classes), isBias: true);
+        }
+
+        public override Tensor Forward(Tensor x) => Tensor.Matmul((Tensor.Matmul(x, _w1) + _b1).Relu(), _w2) + _b2;
+    }
+
+    /// <summary>docs/data-and-training.md, k-fold cross-validation: returns the mean accuracy.</summary>
+    public static double DataAndTrainingKFold()
+    {
+        var digits = EmbeddedDatasets.Digits();
+        var train = Standardizer.Fit(digits).Transform(digits);
+        void Fit(Module model, Dataset data)
+        {
+            var opt = new Adam(model, learningRate: 3e-3);
+            var loader = new DataLoader(data, 64, new Generator(3));
+            for (int epoch = 0; epoch < 5; epoch++)
+                foreach (var (x, y) in loader)
+                {
+                    opt.ZeroGrad();
+                    Loss.SoftmaxCrossEntropy(model.Forward(x), y).Backward();
+                    opt.Step();
+                }
+        }
+        static double StdDev(List<double> v) => Math.Sqrt(v.Select(a => (a - v.Average()) * (a - v.Average())).Average());
+
+        // Fit(model, data) is your training loop (as above); StdDev your helper.
+        var scores = new List<double>();
+        foreach (var (tr, va) in DataSplit.KFold(train, k: 5, new Generator(7), stratified: true))
+        {
+            var m = new TwoLayerNet(tr.FeatureCount, 32, tr.ClassCount, new Generator(1));
+            Fit(m, tr);
+            using (Tape.NoGrad()) scores.Add(Metrics.Accuracy(m.Forward(va.Features), va.Labels));
+        }
+        Console.WriteLine($"5-fold accuracy {scores.Average():P2} ± {StdDev(scores):P2}");
+        return scores.Average();
+    }
+
+    /// <summary>docs/checkpoints.md: saves, reads and loads; returns whether the reloaded model and optimizer match.</summary>
+    public static bool Checkpoints()
+    {
+        static Module BuildMlp(int[] hidden) => Mlp.Create([784, .. hidden, 10], Activation.ReLU, new Generator((ulong)hidden.Sum()));
+        var model = BuildMlp([256, 128]);
+        var optimizer = new Adam(model);
+        optimizer.ZeroGrad();
+        Loss.SoftmaxCrossEntropy(model.Forward(Tensor.Normal(new Generator(1), 0, 1, DType.Float32, 4, 784)), [0, 1, 2, 3]).Backward();
+        optimizer.Step();
+        try
+        {
+            // Save: parameters by their dotted names, the optimizer's state, and strings that say how to rebuild the model.
+            Checkpoint.Save("mlp.ckpt", model, optimizer, new Dictionary<string, string>
+            {
+                ["model"] = "mlp", ["hidden"] = "256,128", ["dataset"] = "fashion-mnist",
+            });
+
+            // Inspect without a model (e.g. to read the metadata and build the right architecture first).
+            CheckpointFile file = Checkpoint.Read("mlp.ckpt");
+            int[] hidden = file.Metadata["hidden"].Split(',').Select(int.Parse).ToArray();
+
+            // Load into an existing model (and optimizer, to resume training).
+            var model2 = BuildMlp(hidden);
+            var optimizer2 = new Adam(model2);
+            Checkpoint.Load("mlp.ckpt", model2, optimizer2);   // or Checkpoint.Load("mlp.ckpt", model2) for weights only
+            return model2.Parameters().Zip(model.Parameters()).All(p => p.First.ToFloatArray().SequenceEqual(p.Second.ToFloatArray()))
+                   && optimizer2.StepCount == optimizer.StepCount && hidden.SequenceEqual([256, 128]);
+        }
+        finally
+        {
+            File.Delete("mlp.ckpt");
+        }
+    }
+}

@@ -21,11 +21,42 @@ public partial class DocSamplesTests
         Assert.True(losses[^1] < losses[0], string.Join(", ", losses));
     }
 
+    [Fact]
+    public void OptimizersSamplesRun()
+    {
+        var (first, last) = DocSamples.OptimizersLoop();
+        Assert.True(last < first, $"{first} -> {last}");
+        Assert.Equal(0.1 * Math.Pow(0.5, 4), DocSamples.OptimizersSchedule(), 12); // halved at epochs 10, 20, 30, 40
+        Assert.True(DocSamples.OptimizersClipping() > 1.0); // the norm before clipping, as the sample's inputs are large
+        Assert.Equal((true, false, true), DocSamples.OptimizersBiases());
+    }
+
+    [Fact]
+    public void DataAndTrainingSamplesRun()
+    {
+        try
+        {
+            double accuracy = DocSamples.DataAndTraining();
+            Assert.True(accuracy >= 0.95, $"the page says about 97%; got {accuracy:P2}");
+        }
+        finally
+        {
+            File.Delete("digits.ckpt");
+        }
+        Assert.True(DocSamples.DataAndTrainingKFold() >= 0.9);
+    }
+
+    [Fact]
+    public void CheckpointsSampleRuns() => Assert.True(DocSamples.Checkpoints());
+
     [Theory]
     [InlineData("performance.md")]
     [InlineData("models.md")]
     [InlineData("losses.md")]
     [InlineData("regularization-and-dropout.md")]
+    [InlineData("optimizers.md")]
+    [InlineData("data-and-training.md")]
+    [InlineData("checkpoints.md")]
     public void DocsBlockIsTheCompiledSample(string page)
     {
         var root = RepositoryRoot();

@@ -112,8 +112,10 @@ public class RegularizationTests
     public void LambdaMustBeFiniteAndNonNegative(double lambda)
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Regularization.L2Penalty(Layer(), lambda));
-        Assert.Contains("Regularization.L2Penalty: lambda", e.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Regularization.L1Penalty(Layer(), lambda));
+        Assert.StartsWith($"Regularization.L2Penalty: lambda must be a finite number ≥ 0, got {lambda}", e.Message);
+        var l1 = Assert.Throws<ArgumentOutOfRangeException>(() => Regularization.L1Penalty(Layer(), lambda));
+        Assert.StartsWith($"Regularization.L1Penalty: lambda must be a finite number ≥ 0, got {lambda}", l1.Message);
+        Assert.DoesNotContain("E+308", e.Message + l1.Message);
     }
 
     [Fact]

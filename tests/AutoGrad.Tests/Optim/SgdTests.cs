@@ -78,14 +78,49 @@ public class SgdTests
     }
 
     [Fact]
-    public void ListConstructorDecaysEveryParameter()
+    public void ListConstructorLeavesRankOneParametersOutOfWeightDecayUnlessAsked()
     {
         var model = new TinyLinearModel(3, 2, new Generator(1), DType.Float64);
         model.Bias.CopyFromNoGrad([1.0, -1.0]);
         foreach (var q in model.Parameters()) q.Grad = Tensor.ZerosLike(q);
+        var w0 = model.Weight.ToDoubleArray();
+
+        // The same rule as from the model: biases (rank 1 in a plain list) are not decayed.
         var sgd = new Sgd(model.Parameters(), 0.1, weightDecay: 0.5);
-        Assert.True(sgd.IsDecayed(1));
+        Assert.Equal([true, false], [sgd.IsDecayed(0), sgd.IsDecayed(1)]);
         sgd.Step();
+        Assert.Equal([1.0, -1.0], model.Bias.ToDoubleArray());
+        Assert.Equal(w0.Select(v => v * 0.95), model.Weight.ToDoubleArray());
+
+        var all = new Sgd(model.Parameters(), 0.1, weightDecay: 0.5, decayBiases: true);
+        Assert.True(all.IsDecayed(1));
+        all.Step();
         Assert.Equal([0.95, -0.95], model.Bias.ToDoubleArray());
+    }
+
+    [Fact]
+    public void EveryOptimizerBuiltFromAListSkipsBiasesByDefault()
+    {
+        var model = new TinyLinearModel(3, 2, new Generator(1), DType.Float64);
+        var p = model.Parameters().ToArray();
+        Optimizer[] optimizers =
+        [
+            new Sgd(p, weightDecay: 0.1), new Momentum(p, weightDecay: 0.1), new Nesterov(p, weightDecay: 0.1), new Adagrad(p, weightDecay: 0.1),
+            new RmsProp(p, weightDecay: 0.1), new Adam(p, weightDecay: 0.1), new AdamW(p),
+        ];
+        foreach (var o in optimizers)
+        {
+            Assert.True(o.IsDecayed(0), o.Kind);
+            Assert.False(o.IsDecayed(1), o.Kind);
+        }
+        Assert.True(new AdamW(p, decayBiases: true).IsDecayed(1));
+    }
+
+    [Fact]
+    public void WeightDecayRangeIsStatedInWords()
+    {
+        var p = Tensor.Ones(DType.Float64, 2, 2).RequireGrad();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], weightDecay: -1));
+        Assert.StartsWith("sgd: weightDecay must be a finite number ≥ 0, got -1", e.Message);
     }
 }

@@ -45,7 +45,7 @@ public class DigitsAcceptanceTests
     public void SoftmaxRegressionReaches95Percent()
     {
         var (train, test) = Split();
-        var model = Mlp.Create([64, 10], Activation.ReLU, new Generator(1));
+        var model = new SoftmaxRegression(64, 10, new Generator(1));
         double accuracy = Train(model, train, test, epochs: 20, lr: 0.01, seed: 2);
         Assert.True(accuracy >= 0.95, $"softmax regression: {accuracy:P2}");
     }

@@ -86,7 +86,9 @@ public class EarlyStoppingTests
     public void InvalidArgumentsAreRefused()
     {
         Assert.Equal("patience", Assert.Throws<ArgumentOutOfRangeException>(() => new EarlyStopping(0)).ParamName);
-        Assert.Equal("minDelta", Assert.Throws<ArgumentOutOfRangeException>(() => new EarlyStopping(2, -0.1)).ParamName);
+        var minDelta = Assert.Throws<ArgumentOutOfRangeException>(() => new EarlyStopping(2, -0.1));
+        Assert.Equal("minDelta", minDelta.ParamName);
+        Assert.StartsWith("EarlyStopping: minDelta must be a finite number ≥ 0, got -0.1", minDelta.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new EarlyStopping(2, mode: (EarlyStoppingMode)7));
     }
 }
