@@ -47,7 +47,8 @@ public sealed class OneVsRestPerceptron : Module
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank is not (1 or 2) || x.Shape[^1] != FeatureCount)
-            throw new ShapeException("OneVsRestPerceptron", $"OneVsRestPerceptron: x must be [{FeatureCount}] or [N, {FeatureCount}] (without the dummy feature), got shape {Shapes.Format(x.Shape)}");
+            throw ShapeErrors.WrongShape("OneVsRestPerceptron", "x", x.ShapeArray, $"{FeatureCount} features (without the dummy feature)",
+                x.Rank is not (1 or 2) ? ShapeErrors.Ranks(x.Rank, x.Rank == 0 ? 1 : 2) : ShapeErrors.At(x.Rank - 1, x.Shape[^1], FeatureCount), $"[{FeatureCount}] or [N, {FeatureCount}]");
         Check.SameDType("OneVsRestPerceptron", x, Weight);
         return Tensor.Matmul(Perceptron.AddDummyFeature(x), Weight);
     }
@@ -99,7 +100,7 @@ public sealed class OneVsRestPerceptron : Module
         Check.Positive("OneVsRestPerceptron.Fit", nameof(maxEpochs), maxEpochs);
         Check.Rank("OneVsRestPerceptron.Fit", "x", x, 2);
         if (x.Shape[1] != FeatureCount)
-            throw new ShapeException("OneVsRestPerceptron.Fit", $"OneVsRestPerceptron.Fit: x must be [N, {FeatureCount}] (without the dummy feature), got shape {Shapes.Format(x.Shape)}");
+            throw ShapeErrors.WrongShape("OneVsRestPerceptron.Fit", "x", x.ShapeArray, $"{FeatureCount} features (without the dummy feature)", ShapeErrors.At(1, x.Shape[1], FeatureCount), $"[N, {FeatureCount}]");
         if (labels.Length != x.Shape[0])
             throw new ArgumentException($"OneVsRestPerceptron.Fit: {labels.Length} labels for {x.Shape[0]} rows of x; there must be one label per row", nameof(labels));
         Tensor xs, targets;

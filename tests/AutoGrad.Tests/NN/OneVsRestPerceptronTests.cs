@@ -57,6 +57,7 @@ public class OneVsRestPerceptronTests
         Assert.Equal("classes", Assert.Throws<ArgumentOutOfRangeException>(() => new OneVsRestPerceptron(2, 1)).ParamName);
         var ovr = new OneVsRestPerceptron(2, 3);
         Assert.Contains("label 3 at row 1 is outside [0, 3)", Assert.Throws<ArgumentException>(() => ovr.Targets([0, 3])).Message);
-        Assert.Throws<ShapeException>(() => ovr.Scores(Tensor.Zeros(4, 3)));
+        Assert.Contains("at dimension 1: 3 vs 2", Assert.Throws<ShapeException>(() => ovr.Scores(Tensor.Zeros(4, 3))).Message);
+        Assert.Contains("at dimension 1: 3 vs 2", Assert.Throws<ShapeException>(() => ovr.Fit(Tensor.Zeros(4, 3), [0, 1, 2, 0], 5)).Message);
     }
 }
