@@ -68,6 +68,18 @@ public partial class DocSamplesTests
             Assert.True(source.Contains(Normalize(b), StringComparison.Ordinal), $"the C# block of docs/{page} is not in DocSamples.cs: update one from the other");
     }
 
+    [Fact]
+    public void ReadmeExampleIsTheQuickStartProgram()
+    {
+        var root = RepositoryRoot();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var program = Normalize(File.ReadAllText(Path.Combine(root, "examples", "QuickStart", "Program.cs")));
+        var block = CSharpBlock().Match(readme);
+        Assert.True(block.Success, "README.md has no C# block");
+        Assert.True(program.Contains(Normalize(block.Groups[1].Value), StringComparison.Ordinal),
+            "the README's first example is not examples/QuickStart/Program.cs: update one from the other");
+    }
+
     // Compares code lines only: indentation, blank lines and using directives may differ.
     private static string Normalize(string code) => string.Join("\n", code.Split('\n')
         .Select(l => l.Trim())
