@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using AutoGrad.NN;
 
 namespace AutoGrad.Optim;
@@ -14,57 +13,27 @@ namespace AutoGrad.Optim;
 /// <c>b ← μb + g; w ← w − η·b</c> gives the same steps while η is constant.
 /// The notes give no γ; the default 0.9 is the usual choice.
 /// </remarks>
-public sealed class Momentum : Optimizer
+public sealed class Momentum : VelocityOptimizer
 {
-    private readonly Tensor[] _velocity;
-    private double _gamma;
-
     /// <summary>Momentum over a list of parameters; weight decay skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
     /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, gamma outside [0, 1), weightDecay &lt; 0.</exception>
     public Momentum(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double gamma = 0.9, double weightDecay = 0, bool decayBiases = false)
-        : base("momentum", parameters, learningRate, weightDecay, decayBiases)
+        : base("momentum", parameters, learningRate, gamma, weightDecay, decayBiases)
     {
-        Gamma = gamma;
-        _velocity = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "velocity")).ToArray();
     }
 
     /// <summary>Momentum over a model's parameters; weight decay skips biases unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The model has no parameters.</exception>
     /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, gamma outside [0, 1), weightDecay &lt; 0.</exception>
     public Momentum(Module model, double learningRate = 1e-2, double gamma = 0.9, double weightDecay = 0, bool decayBiases = false)
-        : base("momentum", model, learningRate, weightDecay, decayBiases)
+        : base("momentum", model, learningRate, gamma, weightDecay, decayBiases)
     {
-        Gamma = gamma;
-        _velocity = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "velocity")).ToArray();
-    }
-
-    /// <summary>The momentum coefficient γ in [0, 1).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1).</exception>
-    public double Gamma
-    {
-        get => _gamma;
-        set
-        {
-            Check.InRange(Kind, "gamma", value, 0, 1, maxExclusive: true);
-            _gamma = value;
-        }
     }
 
     /// <inheritdoc/>
     protected override void Update<T>(int index, Span<T> weight, ReadOnlySpan<T> gradient)
     {
-        AutoGrad.Kernels.Fused.MomentumStep(weight, gradient, _velocity[index].AsSpan<T>(), Scalar<T>(_gamma), Scalar<T>(LearningRate));
-    }
-
-    /// <inheritdoc/>
-    protected override IEnumerable<KeyValuePair<string, double>> ExtraHyperparameters() => [new("gamma", _gamma)];
-
-    /// <inheritdoc/>
-    protected override Action PrepareHyperparameters(IReadOnlyDictionary<string, double> values)
-    {
-        double gamma = Require(values, "gamma");
-        Check.InRange($"{Kind}.LoadState", "gamma", gamma, 0, 1, maxExclusive: true);
-        return () => _gamma = gamma;
+        AutoGrad.Kernels.Fused.MomentumStep(weight, gradient, Velocity[index].AsSpan<T>(), Scalar<T>(Gamma), Scalar<T>(LearningRate));
     }
 }

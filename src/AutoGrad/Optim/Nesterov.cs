@@ -9,62 +9,32 @@ namespace AutoGrad.Optim;
 /// evaluating the gradient at <c>w − γv</c>; equal to PyTorch's <c>nesterov=True</c> while η is constant.
 /// </summary>
 /// <remarks>Not in the lecture notes (only named in seed 001). Default γ = 0.9.</remarks>
-public sealed class Nesterov : Optimizer
+public sealed class Nesterov : VelocityOptimizer
 {
-    private readonly Tensor[] _velocity;
-    private double _gamma;
-
     /// <summary>Nesterov momentum over a list of parameters; weight decay skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
     /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, gamma outside [0, 1), weightDecay &lt; 0.</exception>
     public Nesterov(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double gamma = 0.9, double weightDecay = 0, bool decayBiases = false)
-        : base("nesterov", parameters, learningRate, weightDecay, decayBiases)
+        : base("nesterov", parameters, learningRate, gamma, weightDecay, decayBiases)
     {
-        Gamma = gamma;
-        _velocity = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "velocity")).ToArray();
     }
 
     /// <summary>Nesterov momentum over a model's parameters; weight decay skips biases unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The model has no parameters.</exception>
     /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, gamma outside [0, 1), weightDecay &lt; 0.</exception>
     public Nesterov(Module model, double learningRate = 1e-2, double gamma = 0.9, double weightDecay = 0, bool decayBiases = false)
-        : base("nesterov", model, learningRate, weightDecay, decayBiases)
+        : base("nesterov", model, learningRate, gamma, weightDecay, decayBiases)
     {
-        Gamma = gamma;
-        _velocity = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "velocity")).ToArray();
-    }
-
-    /// <summary>The momentum coefficient γ in [0, 1).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1).</exception>
-    public double Gamma
-    {
-        get => _gamma;
-        set
-        {
-            Check.InRange(Kind, "gamma", value, 0, 1, maxExclusive: true);
-            _gamma = value;
-        }
     }
 
     /// <inheritdoc/>
     protected override void Update<T>(int index, Span<T> weight, ReadOnlySpan<T> gradient)
     {
-        var v = _velocity[index].AsSpan<T>();
+        var v = Velocity[index].AsSpan<T>();
         T lr = Scalar<T>(LearningRate);
-        TensorPrimitives.Multiply(v, Scalar<T>(_gamma), v);
+        TensorPrimitives.Multiply(v, Scalar<T>(Gamma), v);
         TensorPrimitives.MultiplyAdd(gradient, lr, v, v);
-        TensorPrimitives.MultiplyAdd(v, Scalar<T>(-_gamma), weight, weight);
+        TensorPrimitives.MultiplyAdd(v, Scalar<T>(-Gamma), weight, weight);
         TensorPrimitives.MultiplyAdd(gradient, -lr, weight, weight);
-    }
-
-    /// <inheritdoc/>
-    protected override IEnumerable<KeyValuePair<string, double>> ExtraHyperparameters() => [new("gamma", _gamma)];
-
-    /// <inheritdoc/>
-    protected override Action PrepareHyperparameters(IReadOnlyDictionary<string, double> values)
-    {
-        double gamma = Require(values, "gamma");
-        Check.InRange($"{Kind}.LoadState", "gamma", gamma, 0, 1, maxExclusive: true);
-        return () => _gamma = gamma;
     }
 }
