@@ -39,14 +39,15 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
 
     /// <summary>
     /// The site to record: the outermost composition being run, else the caller of the op itself,
-    /// else (when <see cref="DebugSettings.CaptureStackTraces"/> is on) the first frame outside the
+    /// else (when <see cref="DebugSettings.CaptureStackTraces"/> is on, or inside anomaly mode) the first frame outside the
     /// library.
     /// </summary>
     internal static SourceSite Resolve(string file, int line)
     {
         if (s_live != 0 && t_ambient is { Active: true } a) return new SourceSite(a.File, a.Line, a.Scope);
         if (!string.IsNullOrEmpty(file)) return new SourceSite(file, line, null);
-        return DebugSettings.CaptureStackTraces ? FromStackTrace() : default;
+        // Anomaly mode is a debugging session too: its reports need the line of an operator that made a NaN.
+        return DebugSettings.CaptureStackTraces || Anomaly.Current != AnomalyChecks.None ? FromStackTrace() : default;
     }
 
     private static SourceSite FromStackTrace()

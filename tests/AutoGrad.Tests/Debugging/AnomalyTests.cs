@@ -33,6 +33,22 @@ public class AnomalyTests
     }
 
     [Fact]
+    public void AnOperatorIsNamedWithItsLineInAnomalyMode()
+    {
+        // Operators carry no caller information; anomaly mode captures their line from the stack.
+        var x = Tensor.From(DType.Float32, [1, 2], 2).RequireGrad();
+        var zero = Tensor.From(DType.Float32, [1, 0], 2);
+        using (Anomaly.Detect())
+        {
+            var e = Assert.Throws<AnomalyException>(() => { _ = x / zero; }); int line = Line();
+            Assert.Equal("div", e.OpName);
+            Assert.Equal(line, e.Site.Line);
+            Assert.Equal("AnomalyTests.cs", Path.GetFileName(e.Site.File));
+            Assert.Contains($"'div' recorded at AnomalyTests.cs:{line}", e.Message);
+        }
+    }
+
+    [Fact]
     public void ANonFiniteLeafIsBlamedOnItsSource()
     {
         var x = Tensor.From(DType.Float64, [1, double.NaN], 2).RequireGrad();
