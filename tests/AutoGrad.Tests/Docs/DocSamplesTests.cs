@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
+using AutoGrad.Tests.Support;
 
 namespace AutoGrad.Tests.Docs;
 
 /// <summary>The docs' code samples run, and the docs show exactly the code that is compiled here.</summary>
-public partial class DocSamplesTests
+public class DocSamplesTests
 {
     [Fact]
     public void ModelsSampleRuns() => DocSamples.Models();
@@ -59,42 +59,24 @@ public partial class DocSamplesTests
     [InlineData("checkpoints.md")]
     public void DocsBlockIsTheCompiledSample(string page)
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var doc = File.ReadAllText(Path.Combine(root, "docs", page));
-        var source = Normalize(File.ReadAllText(Path.Combine(root, "tests", "AutoGrad.Tests", "Docs", "DocSamples.cs")));
-        var blocks = CSharpBlock().Matches(doc).Select(m => m.Groups[1].Value).ToList();
+        var source = RepositoryFiles.NormalizeCode(File.ReadAllText(Path.Combine(root, "tests", "AutoGrad.Tests", "Docs", "DocSamples.cs")));
+        var blocks = RepositoryFiles.CSharpBlocks(doc);
         Assert.NotEmpty(blocks);
         foreach (var b in blocks)
-            Assert.True(source.Contains(Normalize(b), StringComparison.Ordinal), $"the C# block of docs/{page} is not in DocSamples.cs: update one from the other");
+            Assert.True(source.Contains(RepositoryFiles.NormalizeCode(b), StringComparison.Ordinal), $"the C# block of docs/{page} is not in DocSamples.cs: update one from the other");
     }
 
     [Fact]
     public void ReadmeExampleIsTheQuickStartProgram()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
-        var program = Normalize(File.ReadAllText(Path.Combine(root, "examples", "QuickStart", "Program.cs")));
-        var block = CSharpBlock().Match(readme);
-        Assert.True(block.Success, "README.md has no C# block");
-        Assert.True(program.Contains(Normalize(block.Groups[1].Value), StringComparison.Ordinal),
+        var program = RepositoryFiles.NormalizeCode(File.ReadAllText(Path.Combine(root, "examples", "QuickStart", "Program.cs")));
+        var blocks = RepositoryFiles.CSharpBlocks(readme);
+        Assert.NotEmpty(blocks);
+        Assert.True(program.Contains(RepositoryFiles.NormalizeCode(blocks[0]), StringComparison.Ordinal),
             "the README's first example is not examples/QuickStart/Program.cs: update one from the other");
     }
-
-    // Compares code lines only: indentation, blank lines and using directives may differ.
-    private static string Normalize(string code) => string.Join("\n", code.Split('\n')
-        .Select(l => l.Trim())
-        .Where(l => l.Length > 0 && !UsingDirective().IsMatch(l)));
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AutoGrad.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("DocSamplesTests: AutoGrad.sln not found above the test binaries");
-    }
-
-    [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex CSharpBlock();
-
-    [GeneratedRegex(@"^using [A-Za-z.]+;$")]
-    private static partial Regex UsingDirective();
 }

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 
+using AutoGrad.Tests.Support;
+
 namespace AutoGrad.Tests.Docs;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace AutoGrad.Tests.Docs;
 /// </summary>
 public partial class ExamplesDocsTests
 {
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = RepositoryFiles.Root;
 
     private static string[] ExampleNames() =>
         [.. Directory.GetDirectories(Path.Combine(Root, "examples"))
@@ -31,12 +33,12 @@ public partial class ExamplesDocsTests
     public void EveryCodeBlockIsCopiedFromAnExample(string page)
     {
         var doc = File.ReadAllText(Path.Combine(Root, "docs", page));
-        var sources = ExampleNames().ToDictionary(n => n, n => Normalize(File.ReadAllText(Path.Combine(Root, "examples", n, "Program.cs"))));
-        var blocks = CSharpBlock().Matches(doc).Select(m => m.Groups[1].Value).ToList();
+        var sources = ExampleNames().ToDictionary(n => n, n => RepositoryFiles.NormalizeCode(File.ReadAllText(Path.Combine(Root, "examples", n, "Program.cs"))));
+        var blocks = RepositoryFiles.CSharpBlocks(doc);
         Assert.NotEmpty(blocks);
         foreach (var block in blocks)
         {
-            var code = Normalize(block);
+            var code = RepositoryFiles.NormalizeCode(block);
             Assert.True(sources.Values.Any(s => s.Contains(code, StringComparison.Ordinal)),
                 $"docs/{page}: this block is not in any examples/*/Program.cs (update one from the other):\n{block}");
         }
@@ -66,24 +68,6 @@ public partial class ExamplesDocsTests
                 $"examples/{name} is not in AutoGrad.sln, so CI would not build it (dotnet sln AutoGrad.sln add examples/{name})");
         }
     }
-
-    // Compares code lines only: indentation, blank lines and using directives may differ.
-    private static string Normalize(string code) => string.Join("\n", code.Split('\n')
-        .Select(l => l.Trim())
-        .Where(l => l.Length > 0 && !UsingDirective().IsMatch(l)));
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AutoGrad.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("ExamplesDocsTests: AutoGrad.sln not found above the test binaries");
-    }
-
-    [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex CSharpBlock();
-
-    [GeneratedRegex(@"^using [A-Za-z.]+;$")]
-    private static partial Regex UsingDirective();
 
     [GeneratedRegex(@"dotnet run (?:--no-build )?--project examples/([A-Za-z0-9]+)")]
     private static partial Regex RunCommand();

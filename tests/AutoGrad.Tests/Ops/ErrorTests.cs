@@ -1,3 +1,4 @@
+using AutoGrad.Tests.Support;
 namespace AutoGrad.Tests.Ops;
 
 /// <summary>
@@ -307,7 +308,7 @@ public class ErrorTests
     public void EveryShapeErrorIsWordedInOnePlace()
     {
         // ShapeException is only constructed by ShapeErrors; everything else goes through it.
-        var src = Path.Combine(RepoRoot(), "src");
+        var src = Path.Combine(RepositoryFiles.Root, "src");
         var offenders = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .Where(f => Path.GetFileName(f) is not ("ShapeErrors.cs" or "ShapeException.cs"))
@@ -315,12 +316,5 @@ public class ErrorTests
             .Select(f => Path.GetRelativePath(src, f))
             .ToList();
         Assert.Empty(offenders);
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AutoGrad.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("ErrorTests: AutoGrad.sln not found above the test binaries");
     }
 }
