@@ -5,10 +5,14 @@
 //   ∂ℓ/∂μ = −2r / (s² + r²),               ∂ℓ/∂log s = (s² − r²) / (s² + r²).
 // The gradient of a large residual fades (like 2/r) instead of growing (like 2r for the squared
 // error), so outliers barely pull the fit. No backward code: the tape differentiates the ops; the
-// hand-derived derivatives above and GradCheck confirm it. Then a line is fitted to data with
-// outliers, by least squares and by this likelihood.
+// hand-derived derivatives above, GradCheck and an FsCheck property over random shapes and values
+// confirm it. Then a line is fitted to data with outliers, by least squares and by this likelihood.
 using AutoGrad;
 using AutoGrad.Checking;
+using AutoGrad.Debugging;
+using AutoGrad.FsCheck;
+using FsCheck;
+using FsCheck.Fluent;
 using AutoGrad.Losses;
 using AutoGrad.NN;
 using AutoGrad.Optim;
@@ -40,6 +44,15 @@ var check = GradCheck.Run(p => CauchyNegativeLogLikelihood(p[0], p[1], p[2]),
     [Tensor.Normal(gen, 0, 2, DType.Float64, 6).RequireGrad(), Tensor.Normal(gen, 0, 2, DType.Float64, 6), Tensor.Scalar(0.3, DType.Float64).RequireGrad()]);
 Console.WriteLine($"  {check}");
 Check("GradCheck: the tape agrees with finite differences for predictions and the scale", check.Passed);
+
+// The same check as a property: FsCheck draws 100 cases (any length n, predictions and targets in
+// [−2, 2], log s in [−1, 1]), gradchecks each in float64, and would shrink and print a failure.
+var property = GradProperties.For(p => CauchyNegativeLogLikelihood(p[0], p[1], p[2]),
+    [InputSpec.Of("n"), InputSpec.Of("n").Constant(), InputSpec.Scalar().Between(-1, 1)]);
+bool propertyHolds = true;
+try { property.QuickCheckThrowOnFailure(); }
+catch (Exception e) { propertyHolds = false; Console.WriteLine(e.Message); }
+Check("FsCheck property: the gradient is right for random lengths and values", propertyHolds);
 
 // 2. Fitting y = 2x + 1 + noise when 15% of the points are wild (shifted up by 8 to 15).
 Console.WriteLine("\n2. a line through 60 points, 9 of them outliers; true slope 2, intercept 1");
