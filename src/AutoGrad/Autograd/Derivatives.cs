@@ -54,8 +54,8 @@ public static class Derivatives
         var xs = Differentiable(inputs);
         Tensor y;
         using (Tape.EnableGrad()) y = f(xs);
-        Check.SameShape("Derivatives.Vjp (v)", y, v);
-        Check.SameDType("Derivatives.Vjp (v)", y, v);
+        Guard.SameShape("Derivatives.Vjp (v)", y, v);
+        Guard.SameDType("Derivatives.Vjp (v)", y, v);
         if (!y.RequiresGrad) return (y, Zeros(xs));
         return (y.Detach(), Tape.Gradients(y, xs, v));
     }
@@ -90,8 +90,8 @@ public static class Derivatives
     /// <exception cref="ArgumentException">v's shape or dtype differs from x's.</exception>
     public static Tensor HessianVectorProduct(Func<Tensor, Tensor> f, Tensor x, Tensor v)
     {
-        Check.SameShape("Derivatives.HessianVectorProduct (v)", x, v);
-        Check.SameDType("Derivatives.HessianVectorProduct (v)", x, v);
+        Guard.SameShape("Derivatives.HessianVectorProduct (v)", x, v);
+        Guard.SameDType("Derivatives.HessianVectorProduct (v)", x, v);
         return Grad(z => (Grad(f, z, createGraph: true) * v).Sum(), x);
     }
 }

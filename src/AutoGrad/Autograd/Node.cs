@@ -1,13 +1,15 @@
 using System.Runtime.CompilerServices;
-using AutoGrad.Debugging;
 
 namespace AutoGrad.Autograd;
 
 /// <summary>
 /// One recorded op on the tape: the inputs it read, what it saved, and its backward rule. Each
-/// primitive op is a sealed subclass whose forward (a static <c>Apply</c>) and backward sit side by
-/// side in one file. Backward rules are written with tensor ops, so they can themselves be
-/// recorded (create-graph) for higher-order derivatives.
+/// primitive is a sealed subclass in a file of its own under <c>Ops/</c>, holding the op's rule
+/// (<see cref="Rule"/>, its derivative stated once), its forward (a static <c>Apply</c>, often
+/// inherited from a family base such as <c>UnaryNode</c>) and its reverse rule
+/// (<see cref="Backward"/>), beside the public <c>Tensor</c> method that calls it. Backward rules
+/// are written with tensor ops, so they can themselves be recorded (create-graph) for
+/// higher-order derivatives.
 /// </summary>
 public abstract class Node
 {
@@ -34,8 +36,10 @@ public abstract class Node
     public abstract string Name { get; }
 
     /// <summary>
-    /// The local derivative rule in the notation of a derivation on paper (G is the gradient
-    /// arriving at the output), printed by Explain; null for ops that do not state one.
+    /// The op and its local derivative in the notation of a derivation on paper, as
+    /// "definition;  derivative" (G is the gradient arriving at the output): the one statement of
+    /// the derivative, printed by Explain and listed in docs/ops.md. Null for ops that do not state
+    /// one (custom ops).
     /// </summary>
     public virtual string? Rule => null;
 
@@ -101,6 +105,13 @@ public abstract class Node
     /// <summary>True when input i needs a gradient.</summary>
     protected bool NeedsGrad(int i) => Input(i).RequiresGrad;
 
+    /// <summary>
+    /// A node of type <typeparamref name="T"/> to record: inside a <c>StepScope</c> one the scope
+    /// hands back at every step (nodes are recycled with the scope), else a new one. The caller sets
+    /// the op's parameters on it before <see cref="Record(Node, Tensor, Tensor, string, int)"/>.
+    /// </summary>
+    internal static T New<T>() where T : Node, new() => new();
+
     /// <summary>Records <paramref name="node"/>, an op of one input, as the producer of <paramref name="output"/>.</summary>
     internal static Tensor Record(Node node, Tensor output, Tensor a, string file, int line)
     {
@@ -146,7 +157,7 @@ public abstract class Node
         if (node.SavesOutput) node._output = output;
         node.Sequence = Interlocked.Increment(ref s_sequence);
         output.GradFn = node;
-        if (Anomaly.Active != 0) Anomaly.CheckForward(node, output);
+        Tape.Observer?.OnRecord(node, output);
         return output;
     }
 

@@ -1,5 +1,3 @@
-using AutoGrad.Debugging;
-
 namespace AutoGrad.Autograd;
 
 /// <summary>
@@ -38,16 +36,21 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
     public string FullLocation => IsKnown ? $"{File}:{Line}" : "unknown source";
 
     /// <summary>
+    /// Whether ops called without caller information find their source line from a stack trace
+    /// (the switch behind <c>DebugSettings.CaptureStackTraces</c>).
+    /// </summary>
+    internal static bool CaptureStackTraces;
+
+    /// <summary>
     /// The site to record: the outermost composition being run, else the caller of the op itself,
-    /// else (when <see cref="DebugSettings.CaptureStackTraces"/> is on, or inside anomaly mode) the first frame outside the
-    /// library.
+    /// else (when <see cref="CaptureStackTraces"/> is on, or an attached tape observer such as
+    /// anomaly mode wants source lines) the first frame outside the library.
     /// </summary>
     internal static SourceSite Resolve(string file, int line)
     {
         if (s_live != 0 && t_ambient is { Active: true } a) return new SourceSite(a.File, a.Line, a.Scope);
         if (!string.IsNullOrEmpty(file)) return new SourceSite(file, line, null);
-        // Anomaly mode is a debugging session too: its reports need the line of an operator that made a NaN.
-        return DebugSettings.CaptureStackTraces || Anomaly.Current != AnomalyChecks.None ? FromStackTrace() : default;
+        return CaptureStackTraces || Tape.Observer is { WantsSourceLines: true } ? FromStackTrace() : default;
     }
 
     private static SourceSite FromStackTrace()

@@ -1,5 +1,4 @@
-using AutoGrad.Debugging;
-using AutoGrad.Memory;
+using System.Numerics.Tensors;
 
 namespace AutoGrad.Autograd;
 
@@ -21,6 +20,38 @@ public static class Tape
     private static int s_inBackward; // backward passes running on any thread: zero lets IsRecording skip the thread-static read
     [ThreadStatic] private static Stack<Node>? t_stack;
     private static int s_epoch;
+    private static readonly AsyncLocal<ITapeObserver?> s_observer = new();
+    private static int s_observerScopes;
+
+    /// <summary>The observer attached in this async flow (anomaly mode), or null; one static read when none is attached anywhere.</summary>
+    internal static ITapeObserver? Observer => Volatile.Read(ref s_observerScopes) == 0 ? null : s_observer.Value;
+
+    /// <summary>
+    /// Attaches <paramref name="observer"/> (null: none) to what this async flow records and
+    /// differentiates, until the returned scope is disposed; scopes nest and flow with await.
+    /// </summary>
+    internal static IDisposable Attach(ITapeObserver? observer) => new ObserverScope(observer);
+
+    private sealed class ObserverScope : IDisposable
+    {
+        private readonly ITapeObserver? _previous;
+        private bool _disposed;
+
+        public ObserverScope(ITapeObserver? observer)
+        {
+            _previous = s_observer.Value;
+            Interlocked.Increment(ref s_observerScopes);
+            s_observer.Value = observer;
+        }
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            s_observer.Value = _previous;
+            Interlocked.Decrement(ref s_observerScopes);
+        }
+    }
 
     /// <summary>True when ops on tensors that require grad are recorded (not inside <see cref="NoGrad"/>).</summary>
     public static bool IsRecording
@@ -78,7 +109,7 @@ public static class Tape
     /// <exception cref="AutogradException">The root has no graph, a non-scalar root has no seed, the graph was freed by an earlier backward, or a saved tensor was modified in place.</exception>
     /// <exception cref="ArgumentException">The seed's shape or dtype differs from the root's.</exception>
     public static void Backward(Tensor root, Tensor? seed = null, bool retainGraph = false, bool createGraph = false) =>
-        Run(root, seed, retainGraph, createGraph, Anomaly.BackwardObserver, writeLeaves: true);
+        Run(root, seed, retainGraph, createGraph, Observer?.Backward, writeLeaves: true);
 
     /// <summary>
     /// The gradients of <paramref name="output"/> with respect to <paramref name="inputs"/> —
@@ -92,7 +123,7 @@ public static class Tape
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var result = new Tensor?[inputs.Count];
-        Run(output, seed, retainGraph, createGraph, Anomaly.BackwardObserver, writeLeaves: false, inputs, result);
+        Run(output, seed, retainGraph, createGraph, Observer?.Backward, writeLeaves: false, inputs, result);
         var grads = new Tensor[inputs.Count];
         for (int i = 0; i < grads.Length; i++) grads[i] = result[i] ?? Tensor.ZerosLike(inputs[i]);
         return grads;
@@ -110,9 +141,9 @@ public static class Tape
         IReadOnlyList<Tensor>? wrt = null, Tensor?[]? wrtGrads = null)
     {
         ArgumentNullException.ThrowIfNull(root);
-        if (createGraph && writeLeaves && StepTrace.Current is not null)
-            throw new InvalidOperationException(
-                "Backward(createGraph: true) inside StepPlan.Capture: the gradients it writes into .Grad are new graph tensors whose bookkeeping depends on the previous step, which a replay cannot reproduce. " +
+        if (createGraph && writeLeaves)
+            Launch.HostCode("Backward(createGraph: true)",
+                "the gradients it writes into .Grad are new graph tensors whose bookkeeping depends on the previous step, which a replay cannot reproduce. " +
                 "Use Tape.Gradients(..., createGraph: true) for the inner derivative, or run this step eagerly.");
         seed = ValidateSeed(root, seed);
         if (createGraph) retainGraph = true;
@@ -217,8 +248,8 @@ public static class Tape
                     $"backward: the output has shape {Shapes.Format(root.ShapeArray)} ({root.Numel} elements); backward without a seed gradient needs a one-element output. Reduce it first (e.g. .Sum() or .Mean()) or pass a seed of shape {Shapes.Format(root.ShapeArray)}.");
             return Tensor.OnesLike(root);
         }
-        Check.SameDType("backward (seed)", root, seed);
-        Check.SameShape("backward (seed)", root, seed);
+        Guard.SameDType("backward (seed)", root, seed);
+        Guard.SameShape("backward (seed)", root, seed);
         return seed;
     }
 
@@ -288,44 +319,48 @@ public static class Tape
 
     private static void AccumulateLeaf(Tensor leaf, Tensor g, bool createGraph)
     {
-        if (!createGraph && StepTrace.Current is { } trace)
-        {
-            TraceAccumulateLeaf(trace, leaf, g);
-            return;
-        }
-        if (createGraph)
-        {
-            leaf.Grad = leaf.Grad is null ? g : leaf.Grad + g;
-            return;
-        }
-        var existing = leaf.GradForAccumulation(out bool overwrite);
-        if (existing is null || existing.GradFn is not null)
-        {
-            leaf.Grad = existing is null ? g.Detach().Clone() : (existing.Detach() + g.Detach());
-            return;
-        }
-        if (overwrite) Elementwise.CopyInPlace(existing, g);
-        else Elementwise.AddInPlace(existing, g);
+        if (createGraph) leaf.Grad = leaf.Grad is null ? g : leaf.Grad + g;
+        else Launch.Run(new AccumulateLaunch(leaf, g), g);
     }
 
     /// <summary>
-    /// Gradient accumulation is a step action: whether it copies (after ZeroGrad), adds, or creates
-    /// the buffer depends on the leaf's state at each run, so replay runs the same code again.
+    /// Adds a gradient into a leaf's <see cref="Tensor.Grad"/>: a launch whose effect depends on
+    /// the leaf's state when it runs (copy after ZeroGrad, add otherwise, or create the buffer).
     /// </summary>
-    private static void TraceAccumulateLeaf(StepTrace trace, Tensor leaf, Tensor g)
+    private readonly struct AccumulateLaunch(Tensor leaf, Tensor g) : IRecordedLaunch
     {
-        if (trace.IsOwned(leaf))
-            throw new InvalidOperationException(
-                $"backward inside StepPlan.Capture: the leaf {Node.Describe(leaf)} that receives a gradient was created inside the captured step; " +
-                "an eager step would start it with no gradient every time, but a replay reuses it and would keep adding. Create parameters outside the step.");
-        trace.Reads(g);
-        trace.RunAndRecord(() =>
+        public void Run()
         {
-            // Freezing a parameter changes which ops an eager step runs; a replay would still update it.
+            // Freezing a parameter changes which ops an eager step runs; a replayed step would still update it.
             if (!leaf.RequiresGrad)
                 throw new InvalidOperationException(
                     $"StepPlan.Run: {Node.Describe(leaf)} received a gradient in the captured step but no longer requires grad; capture the step again after changing RequiresGrad");
-            AccumulateLeaf(leaf, g, createGraph: false);
-        });
+            var existing = leaf.GradForAccumulation(out bool overwrite);
+            if (existing is null || existing.GradFn is not null)
+            {
+                leaf.Grad = existing is null ? g.Detach().Clone() : (existing.Detach() + g.Detach());
+                return;
+            }
+            existing.Storage.Version++;
+            if (existing.DType == DType.Float32)
+            {
+                if (overwrite) g.SpanF.CopyTo(existing.SpanF);
+                else TensorPrimitives.Add(existing.SpanF, g.SpanF, existing.SpanF);
+            }
+            else
+            {
+                if (overwrite) g.SpanD.CopyTo(existing.SpanD);
+                else TensorPrimitives.Add(existing.SpanD, g.SpanD, existing.SpanD);
+            }
+        }
+
+        public ILaunch ForReplay(ILaunchRecorder recorder)
+        {
+            if (recorder.IsCreated(leaf.Storage))
+                recorder.Refuse("backward",
+                    $"the leaf {Node.Describe(leaf)} that receives a gradient was created inside the captured step; " +
+                    "an eager step would start it with no gradient every time, but a replay reuses it and would keep adding. Create parameters outside the step.");
+            return this;
+        }
     }
 }

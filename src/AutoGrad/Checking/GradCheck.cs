@@ -35,7 +35,7 @@ public static class GradCheck
         if (!any) throw new ArgumentException("GradCheck: no input has RequiresGrad = true, so there is nothing to check", nameof(inputs));
         var (dEps, dAtol, dRtol) = GradCheckOptions.Defaults(analyticType);
         double eps = options.Eps ?? dEps, atol = options.Atol ?? dAtol, rtol = options.Rtol ?? dRtol;
-        Check.Positive("GradCheck", "Eps", eps);
+        Guard.Positive("GradCheck", "Eps", eps);
         var ctx = new Context(f, inputs, check, eps, atol, rtol, options.AllowKinks);
         return options.Fast ? ctx.RunFast(options.Seed) : ctx.RunFull();
     }

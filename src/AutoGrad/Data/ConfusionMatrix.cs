@@ -18,7 +18,7 @@ public sealed class ConfusionMatrix
     public ConfusionMatrix(ReadOnlySpan<int> actual, ReadOnlySpan<int> predicted, int classCount, IReadOnlyList<string>? classNames = null)
     {
         const string op = "ConfusionMatrix";
-        Check.Positive(op, nameof(classCount), classCount);
+        Guard.Positive(op, nameof(classCount), classCount);
         Metrics.CheckCounts(op, predicted.Length, actual.Length);
         if (classNames is not null && classNames.Count != classCount)
             throw new ArgumentException($"{op}: {classNames.Count} class names for {classCount} classes", nameof(classNames));
@@ -40,7 +40,7 @@ public sealed class ConfusionMatrix
     public static ConfusionMatrix FromScores(Tensor scores, ReadOnlySpan<int> labels, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(scores);
-        Check.Rank("ConfusionMatrix.FromScores", "scores", scores, 2);
+        Guard.Rank("ConfusionMatrix.FromScores", "scores", scores, 2);
         return new ConfusionMatrix(labels, Metrics.PredictedClasses(scores), scores.Shape[1], classNames);
     }
 

@@ -34,7 +34,7 @@ public sealed class DataLoader : IEnumerable<(Tensor X, int[] Y)>
     public DataLoader(Dataset data, int batchSize, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        Check.Positive(nameof(DataLoader), nameof(batchSize), batchSize);
+        Guard.Positive(nameof(DataLoader), nameof(batchSize), batchSize);
         if (data.Count == 0) throw new ArgumentException("DataLoader: the data set has no rows", nameof(data));
         _data = data;
         _generator = generator;

@@ -67,7 +67,7 @@ public static class DataSplit
     public static IReadOnlyList<Fold> KFoldIndices(int count, int k, Generator? generator, ReadOnlySpan<int> stratifyBy = default)
     {
         const string op = "DataSplit.KFold";
-        Check.NonNegative(op, nameof(count), count);
+        Guard.NonNegative(op, nameof(count), count);
         if (k < 2) throw new ArgumentOutOfRangeException(nameof(k), k, $"{op}: k must be at least 2 (one fold to validate on, at least one to train on), got {k}");
         if (k > count) throw new ArgumentOutOfRangeException(nameof(k), k, $"{op}: k = {k} folds need at least {k} rows, but there are {count}");
         CheckStratify(op, count, stratifyBy);

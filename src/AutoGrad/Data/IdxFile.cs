@@ -169,7 +169,7 @@ public sealed class IdxFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(dimensions);
         if (dimensions.Length is 0 or > 255) throw new ArgumentException($"IdxFile.WriteUInt8: an IDX file has 1 to 255 dimensions, got {dimensions.Length}", nameof(dimensions));
-        Check.ValidShape("IdxFile.WriteUInt8", dimensions);
+        Guard.ValidShape("IdxFile.WriteUInt8", dimensions);
         if (Shapes.Numel(dimensions) != data.Length)
             throw new ArgumentException($"IdxFile.WriteUInt8: dimensions {Shapes.Format(dimensions)} hold {Shapes.Numel(dimensions)} elements but the data has {data.Length}", nameof(dimensions));
         using var file = File.Create(path);

@@ -11,7 +11,7 @@ public static class Metrics
     public static int[] PredictedClasses(Tensor scores)
     {
         ArgumentNullException.ThrowIfNull(scores);
-        Check.Rank("Metrics.PredictedClasses", "scores", scores, 2);
+        Guard.Rank("Metrics.PredictedClasses", "scores", scores, 2);
         int n = scores.Shape[0], c = scores.Shape[1];
         if (c == 0 && n > 0) throw ShapeErrors.EmptyReduction("Metrics.PredictedClasses", scores.ShapeArray, 1);
         var r = new int[n];
@@ -40,7 +40,7 @@ public static class Metrics
     public static double Accuracy(Tensor scores, ReadOnlySpan<int> labels)
     {
         ArgumentNullException.ThrowIfNull(scores);
-        Check.Rank("Metrics.Accuracy", "scores", scores, 2);
+        Guard.Rank("Metrics.Accuracy", "scores", scores, 2);
         CheckCounts("Metrics.Accuracy", scores.Shape[0], labels.Length);
         return Accuracy(PredictedClasses(scores), labels);
     }
@@ -54,8 +54,8 @@ public static class Metrics
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         const string op = "Metrics.LogLoss";
-        Check.Rank(op, "probabilities", probabilities, 2);
-        Check.InRange(op, nameof(epsilon), epsilon, 0, 0.5);
+        Guard.Rank(op, "probabilities", probabilities, 2);
+        Guard.InRange(op, nameof(epsilon), epsilon, 0, 0.5);
         int n = probabilities.Shape[0], c = probabilities.Shape[1];
         CheckCounts(op, n, labels.Length);
         var p = probabilities.ToDoubleArray();
@@ -79,7 +79,7 @@ public static class Metrics
     {
         ArgumentNullException.ThrowIfNull(logits);
         const string op = "Metrics.LogLossFromLogits";
-        Check.Rank(op, "logits", logits, 2);
+        Guard.Rank(op, "logits", logits, 2);
         int n = logits.Shape[0], c = logits.Shape[1];
         CheckCounts(op, n, labels.Length);
         var z = logits.ToDoubleArray();
@@ -103,7 +103,7 @@ public static class Metrics
     {
         ArgumentNullException.ThrowIfNull(predicted);
         ArgumentNullException.ThrowIfNull(target);
-        Check.SameShape("Metrics.MeanSquaredError", predicted, target);
+        Guard.SameShape("Metrics.MeanSquaredError", predicted, target);
         if (predicted.Numel == 0) throw new ArgumentException("Metrics.MeanSquaredError: the tensors are empty", nameof(predicted));
         var a = predicted.ToDoubleArray();
         var b = target.ToDoubleArray();

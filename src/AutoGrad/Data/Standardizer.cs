@@ -36,7 +36,7 @@ public sealed class Standardizer
     public static Standardizer Fit(Tensor features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        Check.Rank("Standardizer.Fit", "features", features, 2);
+        Guard.Rank("Standardizer.Fit", "features", features, 2);
         int n = features.Shape[0], d = features.Shape[1];
         if (n == 0) throw new ArgumentException("Standardizer.Fit: the data has no rows; there is nothing to fit", nameof(features));
         var x = features.ToDoubleArray();
@@ -89,7 +89,7 @@ public sealed class Standardizer
     public Tensor Transform(Tensor features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        Check.Rank("Standardizer.Transform", "features", features, 2);
+        Guard.Rank("Standardizer.Transform", "features", features, 2);
         if (features.Shape[1] != _mean.Length)
             throw ShapeErrors.WrongShape("Standardizer.Transform", "features", features.ShapeArray, $"a standardizer fitted on {_mean.Length} features",
                 ShapeErrors.At(1, features.Shape[1], _mean.Length), $"[N, {_mean.Length}]");

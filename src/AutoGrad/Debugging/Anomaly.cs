@@ -22,33 +22,40 @@ namespace AutoGrad.Debugging;
 /// </remarks>
 public static class Anomaly
 {
-    private static readonly AsyncLocal<AnomalyChecks> s_checks = new();
     private static readonly BackwardCheck s_backward = new();
-
-    /// <summary>Number of open scopes in the process: the one value the hot paths read.</summary>
-    internal static int Active;
 
     /// <summary>
     /// Opens an anomaly-detection scope; dispose it to restore the previous setting. Nested scopes
     /// replace the checks of the outer one until disposed.
     /// </summary>
     /// <param name="checks">Which passes to check (default both).</param>
-    public static IDisposable Detect(AnomalyChecks checks = AnomalyChecks.All) => new Scope(checks);
+    public static IDisposable Detect(AnomalyChecks checks = AnomalyChecks.All) =>
+        Tape.Attach(checks == AnomalyChecks.None ? null : new Observer(checks));
 
     /// <summary>The checks in force in the current async flow.</summary>
-    public static AnomalyChecks Current => Volatile.Read(ref Active) == 0 ? AnomalyChecks.None : s_checks.Value;
+    public static AnomalyChecks Current => Tape.Observer is Observer o ? o.Checks : AnomalyChecks.None;
 
     /// <summary>Turns checking off in a scope (the local check replays ops on purpose at odd points).</summary>
-    internal static IDisposable Suspend() => new Scope(AnomalyChecks.None);
+    internal static IDisposable Suspend() => Tape.Attach(null);
 
-    /// <summary>The observer Tape.Backward reports to, or null (the usual case) when backward checks are off.</summary>
-    internal static IBackwardObserver? BackwardObserver =>
-        Active == 0 || (s_checks.Value & AnomalyChecks.Backward) == 0 ? null : s_backward;
-
-    /// <summary>Called by Node.Record when a scope is open somewhere.</summary>
-    internal static void CheckForward(Node node, Tensor output)
+    /// <summary>Anomaly mode as the tape sees it: a check after each recorded op and each backward step.</summary>
+    private sealed class Observer(AnomalyChecks checks) : ITapeObserver
     {
-        if ((s_checks.Value & AnomalyChecks.Forward) == 0) return;
+        public AnomalyChecks Checks => checks;
+
+        public IBackwardObserver? Backward => (checks & AnomalyChecks.Backward) == 0 ? null : s_backward;
+
+        // Anomaly mode is a debugging session: its reports need the line of an operator that made a NaN.
+        public bool WantsSourceLines => true;
+
+        public void OnRecord(Node node, Tensor output)
+        {
+            if ((checks & AnomalyChecks.Forward) != 0) CheckForward(node, output);
+        }
+    }
+
+    private static void CheckForward(Node node, Tensor output)
+    {
         var (bad, count) = DebugText.NonFinite(output);
         if (count == 0) return;
         var inputs = node.Inputs;
@@ -102,24 +109,4 @@ public static class Anomaly
         }
     }
 
-    private sealed class Scope : IDisposable
-    {
-        private readonly AnomalyChecks _previous;
-        private bool _disposed;
-
-        public Scope(AnomalyChecks checks)
-        {
-            _previous = s_checks.Value;
-            Interlocked.Increment(ref Active);
-            s_checks.Value = checks;
-        }
-
-        public void Dispose()
-        {
-            if (_disposed) return;
-            _disposed = true;
-            s_checks.Value = _previous;
-            Interlocked.Decrement(ref Active);
-        }
-    }
 }

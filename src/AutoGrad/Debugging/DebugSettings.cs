@@ -11,5 +11,9 @@ public static class DebugSettings
     /// Slow (a stack walk per operator): for debugging sessions only. It is a global switch because
     /// it changes only what is recorded about an op, never a value.
     /// </summary>
-    public static bool CaptureStackTraces { get; set; }
+    public static bool CaptureStackTraces
+    {
+        get => Autograd.SourceSite.CaptureStackTraces;
+        set => Autograd.SourceSite.CaptureStackTraces = value;
+    }
 }

@@ -45,7 +45,7 @@ public static class GradProperty
     public static GradPropertyReport Check(Func<Tensor[], Tensor> f, InputSpec[] specs, int cases = 100, ulong? seed = null, GradPropertyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(f);
-        AutoGrad.Check.Positive("GradProperty", nameof(cases), cases);
+        AutoGrad.Guard.Positive("GradProperty", nameof(cases), cases);
         options ??= new GradPropertyOptions();
         Validate(specs, options);
 

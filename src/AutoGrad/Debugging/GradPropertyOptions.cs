@@ -19,9 +19,9 @@ public sealed record GradPropertyOptions
 
     internal void Validate()
     {
-        Check.NonNegative("GradProperty", nameof(MinDim), MinDim);
+        Guard.NonNegative("GradProperty", nameof(MinDim), MinDim);
         if (MaxDim < MinDim)
             throw new ArgumentOutOfRangeException(nameof(MaxDim), MaxDim, $"GradProperty: MaxDim must be >= MinDim ({MinDim}), got {MaxDim}");
-        Check.NonNegative("GradProperty", nameof(MaxShrinkTries), MaxShrinkTries);
+        Guard.NonNegative("GradProperty", nameof(MaxShrinkTries), MaxShrinkTries);
     }
 }

@@ -42,10 +42,10 @@ public sealed record LocalCheckOptions
 
     internal void Validate()
     {
-        Check.Positive("LocalCheck", nameof(FullJacobianLimit), FullJacobianLimit);
-        Check.Positive("LocalCheck", nameof(Directions), Directions);
-        Check.Positive("LocalCheck", nameof(SampledElements), SampledElements);
-        if (Eps is { } e) Check.Positive("LocalCheck", nameof(Eps), e);
+        Guard.Positive("LocalCheck", nameof(FullJacobianLimit), FullJacobianLimit);
+        Guard.Positive("LocalCheck", nameof(Directions), Directions);
+        Guard.Positive("LocalCheck", nameof(SampledElements), SampledElements);
+        if (Eps is { } e) Guard.Positive("LocalCheck", nameof(Eps), e);
         if (Atol is { } a && !(a >= 0)) throw new ArgumentOutOfRangeException(nameof(Atol), a, $"LocalCheck: Atol must be >= 0, got {a}");
         if (Rtol is { } r && !(r >= 0)) throw new ArgumentOutOfRangeException(nameof(Rtol), r, $"LocalCheck: Rtol must be >= 0, got {r}");
     }

@@ -12,6 +12,13 @@ public sealed partial class Tensor
         return -(-this).Softplus();
     }
 
+    /// <summary>y = xᵇ elementwise for a tensor exponent, as e^{b·ln x}: defined for x &gt; 0.</summary>
+    public static Tensor Pow(Tensor x, Tensor b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        using var _ = SourceSite.Enter("pow", file, line);
+        return (b * x.Log()).Exp();
+    }
+
     /// <summary>x²; d/dx = 2x.</summary>
     public Tensor Square([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Pow(2, file, line);
 

@@ -21,10 +21,10 @@ public static class LogLikelihood
     public static Tensor Bernoulli(Tensor logits, Tensor targets, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         const string op = "LogLikelihood.Bernoulli";
-        LossArguments.NotNull(logits, nameof(logits));
-        LossArguments.NotNull(targets, nameof(targets));
-        LossArguments.SameShape(op, logits, "logits", targets, "targets");
-        LossArguments.UnitInterval(op, targets, nameof(targets));
+        LossGuards.NotNull(logits, nameof(logits));
+        LossGuards.NotNull(targets, nameof(targets));
+        LossGuards.SameShape(op, logits, "logits", targets, "targets");
+        LossGuards.UnitInterval(op, targets, nameof(targets));
         using var _ = SourceSite.Enter("bernoulli_log_likelihood", file, line);
         return targets * logits - logits.Softplus();
     }
@@ -38,8 +38,8 @@ public static class LogLikelihood
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C).</exception>
     public static Tensor Categorical(Tensor logits, ReadOnlySpan<int> labels, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        LossArguments.NotNull(logits, nameof(logits));
-        LossArguments.Labels("LogLikelihood.Categorical", logits, "logits", labels);
+        LossGuards.NotNull(logits, nameof(logits));
+        LossGuards.Labels("LogLikelihood.Categorical", logits, "logits", labels);
         using var _ = SourceSite.Enter("categorical_log_likelihood", file, line);
         return logits.LogSoftmax(1).Gather(1, labels);
     }
@@ -51,9 +51,9 @@ public static class LogLikelihood
     /// <exception cref="ShapeException">Logits are not [N, C] or targets differ in shape.</exception>
     public static Tensor Categorical(Tensor logits, Tensor targets, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        LossArguments.NotNull(logits, nameof(logits));
-        LossArguments.NotNull(targets, nameof(targets));
-        LossArguments.Distributions("LogLikelihood.Categorical", logits, targets);
+        LossGuards.NotNull(logits, nameof(logits));
+        LossGuards.NotNull(targets, nameof(targets));
+        LossGuards.Distributions("LogLikelihood.Categorical", logits, targets);
         using var _ = SourceSite.Enter("categorical_log_likelihood", file, line);
         return (targets * logits.LogSoftmax(1)).Sum(1);
     }
@@ -69,11 +69,11 @@ public static class LogLikelihood
     public static Tensor Gaussian(Tensor y, Tensor mean, Tensor logSigma, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         const string op = "LogLikelihood.Gaussian";
-        LossArguments.NotNull(y, nameof(y));
-        LossArguments.NotNull(mean, nameof(mean));
-        LossArguments.NotNull(logSigma, nameof(logSigma));
-        Check.SameDType(op, y, mean);
-        Check.SameDType(op, y, logSigma);
+        LossGuards.NotNull(y, nameof(y));
+        LossGuards.NotNull(mean, nameof(mean));
+        LossGuards.NotNull(logSigma, nameof(logSigma));
+        Guard.SameDType(op, y, mean);
+        Guard.SameDType(op, y, logSigma);
         if (!Shapes.TryBroadcast(y.ShapeArray, mean.ShapeArray, out var ym) || !Shapes.TryBroadcast(ym, logSigma.ShapeArray, out var all))
             throw ShapeErrors.NotBroadcastable(op, ("y", y.ShapeArray), ("mean", mean.ShapeArray), ("logSigma", logSigma.ShapeArray));
         using var _ = SourceSite.Enter("gaussian_log_likelihood", file, line);

@@ -16,8 +16,8 @@ public static class Loss
     /// <exception cref="ArgumentOutOfRangeException">Unknown reduction.</exception>
     public static Tensor Reduce(Tensor terms, Reduction reduction, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        LossArguments.NotNull(terms, nameof(terms));
-        LossArguments.ReductionDefined("Loss.Reduce", reduction);
+        LossGuards.NotNull(terms, nameof(terms));
+        LossGuards.ReductionDefined("Loss.Reduce", reduction);
         return reduction switch
         {
             Reduction.Mean => terms.Mean(null, false, file, line),
@@ -36,10 +36,10 @@ public static class Loss
     public static Tensor SquaredError(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         const string op = "Loss.SquaredError";
-        LossArguments.NotNull(prediction, nameof(prediction));
-        LossArguments.NotNull(target, nameof(target));
-        LossArguments.SameShape(op, prediction, "prediction", target, "target");
-        LossArguments.ReductionDefined(op, reduction);
+        LossGuards.NotNull(prediction, nameof(prediction));
+        LossGuards.NotNull(target, nameof(target));
+        LossGuards.SameShape(op, prediction, "prediction", target, "target");
+        LossGuards.ReductionDefined(op, reduction);
         using var _ = SourceSite.Enter("squared_error", file, line);
         return Reduce((prediction - target).Square(), reduction);
     }
@@ -52,10 +52,10 @@ public static class Loss
     public static Tensor HalfSquaredError(Tensor prediction, Tensor target, Reduction reduction = Reduction.Sum, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         const string op = "Loss.HalfSquaredError";
-        LossArguments.NotNull(prediction, nameof(prediction));
-        LossArguments.NotNull(target, nameof(target));
-        LossArguments.SameShape(op, prediction, "prediction", target, "target");
-        LossArguments.ReductionDefined(op, reduction);
+        LossGuards.NotNull(prediction, nameof(prediction));
+        LossGuards.NotNull(target, nameof(target));
+        LossGuards.SameShape(op, prediction, "prediction", target, "target");
+        LossGuards.ReductionDefined(op, reduction);
         using var _ = SourceSite.Enter("half_squared_error", file, line);
         return Reduce((prediction - target).Square() * 0.5, reduction);
     }
@@ -78,14 +78,14 @@ public static class Loss
     public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor targets, Reduction reduction = Reduction.Mean, double epsilon = 1e-7, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         const string op = "Loss.BinaryCrossEntropy";
-        LossArguments.NotNull(probabilities, nameof(probabilities));
-        LossArguments.NotNull(targets, nameof(targets));
-        LossArguments.SameShape(op, probabilities, "probabilities", targets, "targets");
-        LossArguments.ReductionDefined(op, reduction);
+        LossGuards.NotNull(probabilities, nameof(probabilities));
+        LossGuards.NotNull(targets, nameof(targets));
+        LossGuards.SameShape(op, probabilities, "probabilities", targets, "targets");
+        LossGuards.ReductionDefined(op, reduction);
         if (!(epsilon > 0 && epsilon < 0.5))
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"{op}: epsilon must be in (0, 0.5), got {epsilon}");
-        LossArguments.UnitInterval(op, probabilities, nameof(probabilities));
-        LossArguments.UnitInterval(op, targets, nameof(targets));
+        LossGuards.UnitInterval(op, probabilities, nameof(probabilities));
+        LossGuards.UnitInterval(op, targets, nameof(targets));
         using var _ = SourceSite.Enter("binary_cross_entropy", file, line);
         var o = probabilities.Clamp(epsilon, 1 - epsilon);
         return Reduce(-(targets * o.Log() + (1.0 - targets) * (1.0 - o).Log()), reduction);
@@ -101,7 +101,7 @@ public static class Loss
     /// <exception cref="ArgumentOutOfRangeException">A target is outside [0, 1].</exception>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction = Reduction.Mean, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        LossArguments.ReductionDefined("Loss.BinaryCrossEntropyWithLogits", reduction);
+        LossGuards.ReductionDefined("Loss.BinaryCrossEntropyWithLogits", reduction);
         using var _ = SourceSite.Enter("binary_cross_entropy_with_logits", file, line);
         return Reduce(-LogLikelihood.Bernoulli(logits, targets), reduction);
     }
@@ -117,9 +117,9 @@ public static class Loss
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C).</exception>
     public static Tensor SoftmaxCrossEntropy(Tensor logits, ReadOnlySpan<int> labels, Reduction reduction = Reduction.Mean, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        LossArguments.ReductionDefined("Loss.SoftmaxCrossEntropy", reduction);
-        LossArguments.NotNull(logits, nameof(logits));
-        LossArguments.Labels("Loss.SoftmaxCrossEntropy", logits, "logits", labels);
+        LossGuards.ReductionDefined("Loss.SoftmaxCrossEntropy", reduction);
+        LossGuards.NotNull(logits, nameof(logits));
+        LossGuards.Labels("Loss.SoftmaxCrossEntropy", logits, "logits", labels);
         using var _ = SourceSite.Enter("softmax_cross_entropy", file, line);
         return Reduce(-LogLikelihood.Categorical(logits, labels), reduction);
     }
@@ -132,10 +132,10 @@ public static class Loss
     /// <exception cref="ShapeException">Logits are not [N, C] or targets differ in shape.</exception>
     public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor targets, Reduction reduction = Reduction.Mean, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        LossArguments.ReductionDefined("Loss.SoftmaxCrossEntropy", reduction);
-        LossArguments.NotNull(logits, nameof(logits));
-        LossArguments.NotNull(targets, nameof(targets));
-        LossArguments.Distributions("Loss.SoftmaxCrossEntropy", logits, targets);
+        LossGuards.ReductionDefined("Loss.SoftmaxCrossEntropy", reduction);
+        LossGuards.NotNull(logits, nameof(logits));
+        LossGuards.NotNull(targets, nameof(targets));
+        LossGuards.Distributions("Loss.SoftmaxCrossEntropy", logits, targets);
         using var _ = SourceSite.Enter("softmax_cross_entropy", file, line);
         return Reduce(-LogLikelihood.Categorical(logits, targets), reduction);
     }
@@ -151,9 +151,9 @@ public static class Loss
     public static Tensor NegativeLogLikelihood(Tensor logProbabilities, ReadOnlySpan<int> labels, Reduction reduction = Reduction.Mean, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         const string op = "Loss.NegativeLogLikelihood";
-        LossArguments.ReductionDefined(op, reduction);
-        LossArguments.NotNull(logProbabilities, nameof(logProbabilities));
-        LossArguments.Labels(op, logProbabilities, "logProbabilities", labels);
+        LossGuards.ReductionDefined(op, reduction);
+        LossGuards.NotNull(logProbabilities, nameof(logProbabilities));
+        LossGuards.Labels(op, logProbabilities, "logProbabilities", labels);
         using var _ = SourceSite.Enter("negative_log_likelihood", file, line);
         return Reduce(-logProbabilities.Gather(1, labels), reduction);
     }
@@ -170,11 +170,11 @@ public static class Loss
     public static Tensor PerceptronCriterion(Tensor scores, Tensor targets, Reduction reduction = Reduction.Sum, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         const string op = "Loss.PerceptronCriterion";
-        LossArguments.NotNull(scores, nameof(scores));
-        LossArguments.NotNull(targets, nameof(targets));
-        LossArguments.SameShape(op, scores, "scores", targets, "targets");
-        LossArguments.ReductionDefined(op, reduction);
-        LossArguments.PlusMinusOne(op, targets);
+        LossGuards.NotNull(scores, nameof(scores));
+        LossGuards.NotNull(targets, nameof(targets));
+        LossGuards.SameShape(op, scores, "scores", targets, "targets");
+        LossGuards.ReductionDefined(op, reduction);
+        LossGuards.PlusMinusOne(op, targets);
         using var _ = SourceSite.Enter("perceptron_criterion", file, line);
         Tensor mistakes;
         using (Tape.NoGrad())
@@ -197,12 +197,12 @@ public static class Loss
     public static Tensor Hinge(Tensor scores, Tensor targets, Reduction reduction = Reduction.Mean, double margin = 1, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         const string op = "Loss.Hinge";
-        LossArguments.NotNull(scores, nameof(scores));
-        LossArguments.NotNull(targets, nameof(targets));
-        LossArguments.SameShape(op, scores, "scores", targets, "targets");
-        LossArguments.ReductionDefined(op, reduction);
-        Arguments.NonNegative(op, nameof(margin), margin);
-        LossArguments.PlusMinusOne(op, targets);
+        LossGuards.NotNull(scores, nameof(scores));
+        LossGuards.NotNull(targets, nameof(targets));
+        LossGuards.SameShape(op, scores, "scores", targets, "targets");
+        LossGuards.ReductionDefined(op, reduction);
+        Guard.NonNegativeNumber(op, nameof(margin), margin);
+        LossGuards.PlusMinusOne(op, targets);
         using var _ = SourceSite.Enter("hinge", file, line);
         return Reduce((margin - targets * scores).Relu(), reduction);
     }
@@ -216,7 +216,7 @@ public static class Loss
     /// <exception cref="ShapeException">The shapes do not broadcast together.</exception>
     public static Tensor GaussianNegativeLogLikelihood(Tensor y, Tensor mean, Tensor logSigma, Reduction reduction = Reduction.Mean, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        LossArguments.ReductionDefined("Loss.GaussianNegativeLogLikelihood", reduction);
+        LossGuards.ReductionDefined("Loss.GaussianNegativeLogLikelihood", reduction);
         using var _ = SourceSite.Enter("gaussian_negative_log_likelihood", file, line);
         return Reduce(-LogLikelihood.Gaussian(y, mean, logSigma), reduction);
     }

@@ -1,5 +1,4 @@
 using AutoGrad.Autograd;
-using AutoGrad.Memory;
 
 namespace AutoGrad.NN;
 
@@ -19,7 +18,7 @@ namespace AutoGrad.NN;
 /// <para>The mask has the input's shape and is drawn from the module's generator on every
 /// training-mode forward, unless <see cref="FixedMask"/> is set (to reproduce a worked example or
 /// to gradient-check a thinned network).</para>
-/// <para>Inside <see cref="StepPlan.Capture"/> drawing the mask is a step action: every replay
+/// <para>Inside <see cref="Memory.StepPlan.Capture"/> drawing the mask is a step action: every replay
 /// draws a new mask from the generator, exactly as the eager step would. The mode (training or
 /// evaluation) and the fixed mask are part of the capture: a replay after either changed throws.</para>
 /// </remarks>
@@ -35,7 +34,7 @@ public sealed class Dropout : Module
     /// <exception cref="ArgumentOutOfRangeException">p is not in [0, 1) (1 would drop everything).</exception>
     public Dropout(double p, Generator generator, DropoutMode mode = DropoutMode.Inverted)
     {
-        Check.InRange("Dropout", "p", p, 0, 1, maxExclusive: true);
+        Guard.InRange("Dropout", "p", p, 0, 1, maxExclusive: true);
         ArgumentNullException.ThrowIfNull(generator);
         if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Dropout: unknown mode {mode}");
         P = p;
@@ -82,7 +81,8 @@ public sealed class Dropout : Module
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (StepTrace.Current is { } trace) trace.Add(GuardReplay(IsTraining, _fixedMask));
+        // Checks, at every replay of a captured step, that the module would still take this path.
+        Launch.Run(new SamePathLaunch(this, IsTraining, _fixedMask));
         if (!IsTraining)
             return Mode == DropoutMode.ScaleAtTest && P != 0 ? input * KeepProbability : input;
 
@@ -95,27 +95,32 @@ public sealed class Dropout : Module
         return input * factor;
     }
 
-    /// <summary>A replay of a captured forward checks that it would still take the same path.</summary>
-    private Action GuardReplay(bool training, Tensor? fixedMask) => () =>
+    /// <summary>The path a forward took (mode, fixed mask): run again, it fails if the module would now take another.</summary>
+    private readonly struct SamePathLaunch(Dropout module, bool training, Tensor? fixedMask) : ILaunch
     {
-        if (IsTraining != training)
-            throw new InvalidOperationException(
-                $"Dropout: the step was captured in {(training ? "training" : "evaluation")} mode but the module is now in {(IsTraining ? "training" : "evaluation")} mode; " +
-                "a StepPlan replays the captured mode. Capture one plan per mode, or run this step eagerly.");
-        if (!ReferenceEquals(_fixedMask, fixedMask))
-            throw new InvalidOperationException("Dropout: FixedMask was changed after the step was captured; a StepPlan replays the captured mask. Capture the step again.");
-    };
+        public void Run()
+        {
+            if (module.IsTraining != training)
+                throw new InvalidOperationException(
+                    $"Dropout: the step was captured in {(training ? "training" : "evaluation")} mode but the module is now in {(module.IsTraining ? "training" : "evaluation")} mode; " +
+                    "a StepPlan replays the captured mode. Capture one plan per mode, or run this step eagerly.");
+            if (!ReferenceEquals(module._fixedMask, fixedMask))
+                throw new InvalidOperationException("Dropout: FixedMask was changed after the step was captured; a StepPlan replays the captured mask. Capture the step again.");
+        }
+    }
 
     private Tensor Sample(Tensor input)
     {
         var mask = Tensor.Allocate(input.Shape.ToArray(), input.DType);
-        // Drawing is a step action: a replay draws a new mask into the same tensor.
-        if (StepTrace.Current is { } trace) trace.RunAndRecord(Redraw(mask));
-        else Draw(mask);
+        // A launch: a replay draws a new mask into the same tensor.
+        Launch.Run(new DrawMaskLaunch(this, mask));
         return mask;
     }
 
-    private Action Redraw(Tensor mask) => () => Draw(mask);
+    private readonly struct DrawMaskLaunch(Dropout module, Tensor mask) : ILaunch
+    {
+        public void Run() => module.Draw(mask);
+    }
 
     private void Draw(Tensor mask)
     {

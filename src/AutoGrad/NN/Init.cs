@@ -35,8 +35,8 @@ public static class Init
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentNullException.ThrowIfNull(generator);
-        Arguments.Finite("Init.Normal", nameof(mean), mean);
-        Arguments.NonNegative("Init.Normal", nameof(std), std);
+        Guard.Finite("Init.Normal", nameof(mean), mean);
+        Guard.NonNegativeNumber("Init.Normal", nameof(std), std);
         Write(tensor, "Init.Normal", _ => mean + std * generator.NextNormal());
         return tensor;
     }
@@ -61,7 +61,7 @@ public static class Init
     public static Tensor Constant(Tensor tensor, double value)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        Arguments.Finite("Init.Constant", nameof(value), value);
+        Guard.Finite("Init.Constant", nameof(value), value);
         Write(tensor, "Init.Constant", _ => value);
         return tensor;
     }
@@ -78,7 +78,7 @@ public static class Init
     /// <exception cref="ArgumentOutOfRangeException">fanIn is not positive.</exception>
     public static Tensor LeCunNormal(Tensor tensor, int fanIn, Generator generator)
     {
-        Check.Positive("Init.LeCunNormal", nameof(fanIn), fanIn);
+        Guard.Positive("Init.LeCunNormal", nameof(fanIn), fanIn);
         return Normal(tensor, 0, 1 / Math.Sqrt(fanIn), generator);
     }
 
@@ -93,9 +93,9 @@ public static class Init
     /// <exception cref="ArgumentOutOfRangeException">A fan or the gain is not positive.</exception>
     public static Tensor XavierNormal(Tensor tensor, int fanIn, int fanOut, Generator generator, double gain = 1)
     {
-        Check.Positive("Init.XavierNormal", nameof(fanIn), fanIn);
-        Check.Positive("Init.XavierNormal", nameof(fanOut), fanOut);
-        Check.Positive("Init.XavierNormal", nameof(gain), gain);
+        Guard.Positive("Init.XavierNormal", nameof(fanIn), fanIn);
+        Guard.Positive("Init.XavierNormal", nameof(fanOut), fanOut);
+        Guard.Positive("Init.XavierNormal", nameof(gain), gain);
         return Normal(tensor, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), generator);
     }
 
@@ -110,9 +110,9 @@ public static class Init
     /// <exception cref="ArgumentOutOfRangeException">A fan or the gain is not positive.</exception>
     public static Tensor XavierUniform(Tensor tensor, int fanIn, int fanOut, Generator generator, double gain = 1)
     {
-        Check.Positive("Init.XavierUniform", nameof(fanIn), fanIn);
-        Check.Positive("Init.XavierUniform", nameof(fanOut), fanOut);
-        Check.Positive("Init.XavierUniform", nameof(gain), gain);
+        Guard.Positive("Init.XavierUniform", nameof(fanIn), fanIn);
+        Guard.Positive("Init.XavierUniform", nameof(fanOut), fanOut);
+        Guard.Positive("Init.XavierUniform", nameof(gain), gain);
         double a = gain * Math.Sqrt(6.0 / (fanIn + fanOut));
         return Uniform(tensor, -a, a, generator);
     }
@@ -124,7 +124,7 @@ public static class Init
     /// <exception cref="ArgumentOutOfRangeException">fanIn is not positive.</exception>
     public static Tensor HeNormal(Tensor tensor, int fanIn, Generator generator)
     {
-        Check.Positive("Init.HeNormal", nameof(fanIn), fanIn);
+        Guard.Positive("Init.HeNormal", nameof(fanIn), fanIn);
         return Normal(tensor, 0, Math.Sqrt(2.0 / fanIn), generator);
     }
 
@@ -135,29 +135,22 @@ public static class Init
     /// <exception cref="ArgumentOutOfRangeException">fanIn is not positive.</exception>
     public static Tensor HeUniform(Tensor tensor, int fanIn, Generator generator)
     {
-        Check.Positive("Init.HeUniform", nameof(fanIn), fanIn);
+        Guard.Positive("Init.HeUniform", nameof(fanIn), fanIn);
         double a = Math.Sqrt(6.0 / fanIn);
         return Uniform(tensor, -a, a, generator);
     }
 
-    // Initialization rewrites a parameter's storage: it must bump the version (so a graph that
-    // saved the old values refuses to backpropagate) and must not be refused while recording.
-    // Inside StepPlan.Capture it is a step action: a replay writes (and draws) again.
-    private static void Write(Tensor tensor, string op, Func<int, double> value)
-    {
-        using (Tape.NoGrad()) tensor.BeginInPlace(op);
-        if (Memory.StepTrace.Current is { } trace)
-        {
-            trace.Reads(tensor);
-            trace.RunAndRecord(Rewrite(tensor, value));
-            return;
-        }
-        for (int i = 0; i < tensor.Numel; i++) tensor.SetFlat(i, value(i));
-    }
+    // Initialization rewrites a parameter's storage: it bumps the version (so a graph that saved
+    // the old values refuses to backpropagate) and is not refused while the tape records. It is a
+    // launch, so a captured step that initializes writes (and draws) again at every replay.
+    private static void Write(Tensor tensor, string op, Func<int, double> value) => Launch.Run(new WriteLaunch(tensor, value), tensor);
 
-    private static Action Rewrite(Tensor tensor, Func<int, double> value) => () =>
+    private readonly struct WriteLaunch(Tensor tensor, Func<int, double> value) : ILaunch
     {
-        tensor.Storage.Version++;
-        for (int i = 0; i < tensor.Numel; i++) tensor.SetFlat(i, value(i));
-    };
+        public void Run()
+        {
+            tensor.Storage.Version++;
+            for (int i = 0; i < tensor.Numel; i++) tensor.SetFlat(i, value(i));
+        }
+    }
 }

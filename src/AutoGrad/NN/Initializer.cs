@@ -59,8 +59,8 @@ public sealed class Initializer
     /// <exception cref="ArgumentOutOfRangeException">std is negative or a value is not finite.</exception>
     public static Initializer Normal(double mean, double std)
     {
-        Arguments.Finite("Initializer.Normal", nameof(mean), mean);
-        Arguments.NonNegative("Initializer.Normal", nameof(std), std);
+        Guard.Finite("Initializer.Normal", nameof(mean), mean);
+        Guard.NonNegativeNumber("Initializer.Normal", nameof(std), std);
         return new($"normal({mean}, {std})", (t, g) => Init.Normal(t, mean, std, g));
     }
 
@@ -68,7 +68,7 @@ public sealed class Initializer
     /// <exception cref="ArgumentOutOfRangeException">The value is not finite.</exception>
     public static Initializer Constant(double value)
     {
-        Arguments.Finite("Initializer.Constant", nameof(value), value);
+        Guard.Finite("Initializer.Constant", nameof(value), value);
         return new($"constant({value})", (t, _) => Init.Constant(t, value));
     }
 

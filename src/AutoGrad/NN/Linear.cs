@@ -37,8 +37,8 @@ public sealed class Linear : Module
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
     public Linear(int inFeatures, int outFeatures, Generator generator, Initializer? init = null, bool bias = true, DType dtype = DType.Float32)
     {
-        Check.Positive("Linear", nameof(inFeatures), inFeatures);
-        Check.Positive("Linear", nameof(outFeatures), outFeatures);
+        Guard.Positive("Linear", nameof(inFeatures), inFeatures);
+        Guard.Positive("Linear", nameof(outFeatures), outFeatures);
         ArgumentNullException.ThrowIfNull(generator);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
@@ -66,10 +66,10 @@ public sealed class Linear : Module
     public static Linear FromWeights(Tensor weight, Tensor? bias = null)
     {
         ArgumentNullException.ThrowIfNull(weight);
-        Check.Rank("Linear.FromWeights", "weight", weight, 2);
+        Guard.Rank("Linear.FromWeights", "weight", weight, 2);
         if (bias is not null)
         {
-            Check.SameDType("Linear.FromWeights", weight, bias);
+            Guard.SameDType("Linear.FromWeights", weight, bias);
             if (bias.Rank != 1 || bias.Shape[0] != weight.Shape[1])
                 throw ShapeErrors.WrongShape("Linear.FromWeights", "bias", bias.ShapeArray, $"weight {Shapes.Format(weight.Shape)}",
                     bias.Rank != 1 ? ShapeErrors.Ranks(bias.Rank, 1) : ShapeErrors.At(0, "bias", 1, "weight", bias.Shape[0], weight.Shape[1]), $"[{weight.Shape[1]}]");
@@ -86,7 +86,7 @@ public sealed class Linear : Module
         if (input.Rank == 0 || input.Shape[^1] != InFeatures)
             throw ShapeErrors.WrongShape("Linear", "the input", input.ShapeArray, $"a layer with {InFeatures} inputs (weight {Shapes.Format(Weight.Shape)})",
                 input.Rank == 0 ? ShapeErrors.Ranks(0, 1) : ShapeErrors.At(input.Rank - 1, "the input", 0, "the weight", input.Shape[^1], InFeatures), $"[..., {InFeatures}]");
-        Check.SameDType("Linear", input, Weight);
+        Guard.SameDType("Linear", input, Weight);
         using var _ = SourceSite.Enter("Linear", "", 0);
         var y = Tensor.Matmul(input, Weight);
         return Bias is null ? y : y + Bias;
@@ -100,7 +100,7 @@ public sealed class Linear : Module
     /// <exception cref="ArgumentOutOfRangeException">The factor is not finite.</exception>
     public void ScaleWeights(double factor)
     {
-        Arguments.Finite("Linear.ScaleWeights", nameof(factor), factor);
+        Guard.Finite("Linear.ScaleWeights", nameof(factor), factor);
         using (Tape.NoGrad()) Weight.CopyFrom(Weight * factor);
     }
 

@@ -43,8 +43,8 @@ public static class Mlp
         for (int i = 0; i < sizes.Length; i++)
             if (sizes[i] <= 0)
                 throw new ArgumentOutOfRangeException(nameof(sizes), sizes[i], $"Mlp.Create: size {sizes[i]} at position {i} of [{string.Join(", ", sizes)}] must be > 0");
-        Check.InRange("Mlp.Create", nameof(dropout), dropout, 0, 1, maxExclusive: true);
-        Check.InRange("Mlp.Create", nameof(inputDropout), inputDropout, 0, 1, maxExclusive: true);
+        Guard.InRange("Mlp.Create", nameof(dropout), dropout, 0, 1, maxExclusive: true);
+        Guard.InRange("Mlp.Create", nameof(inputDropout), inputDropout, 0, 1, maxExclusive: true);
 
         // All weights are drawn before any dropout generator is forked, so the same seed gives the
         // same initial weights with or without dropout (a fair comparison).

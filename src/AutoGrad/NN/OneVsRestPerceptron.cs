@@ -24,7 +24,7 @@ public sealed class OneVsRestPerceptron : Module
     /// <exception cref="ArgumentOutOfRangeException">features is not positive, or classes &lt; 2.</exception>
     public OneVsRestPerceptron(int features, int classes, DType dtype = DType.Float32)
     {
-        Check.Positive("OneVsRestPerceptron", nameof(features), features);
+        Guard.Positive("OneVsRestPerceptron", nameof(features), features);
         if (classes < 2)
             throw new ArgumentOutOfRangeException(nameof(classes), classes, $"OneVsRestPerceptron: classes must be >= 2, got {classes}");
         FeatureCount = features;
@@ -49,7 +49,7 @@ public sealed class OneVsRestPerceptron : Module
         if (x.Rank is not (1 or 2) || x.Shape[^1] != FeatureCount)
             throw ShapeErrors.WrongShape("OneVsRestPerceptron", "x", x.ShapeArray, $"{FeatureCount} features (without the dummy feature)",
                 x.Rank is not (1 or 2) ? ShapeErrors.Ranks(x.Rank, x.Rank == 0 ? 1 : 2) : ShapeErrors.At(x.Rank - 1, x.Shape[^1], FeatureCount), $"[{FeatureCount}] or [N, {FeatureCount}]");
-        Check.SameDType("OneVsRestPerceptron", x, Weight);
+        Guard.SameDType("OneVsRestPerceptron", x, Weight);
         return Tensor.Matmul(Perceptron.AddDummyFeature(x), Weight);
     }
 
@@ -97,8 +97,8 @@ public sealed class OneVsRestPerceptron : Module
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(labels);
-        Check.Positive("OneVsRestPerceptron.Fit", nameof(maxEpochs), maxEpochs);
-        Check.Rank("OneVsRestPerceptron.Fit", "x", x, 2);
+        Guard.Positive("OneVsRestPerceptron.Fit", nameof(maxEpochs), maxEpochs);
+        Guard.Rank("OneVsRestPerceptron.Fit", "x", x, 2);
         if (x.Shape[1] != FeatureCount)
             throw ShapeErrors.WrongShape("OneVsRestPerceptron.Fit", "x", x.ShapeArray, $"{FeatureCount} features (without the dummy feature)", ShapeErrors.At(1, x.Shape[1], FeatureCount), $"[N, {FeatureCount}]");
         if (labels.Length != x.Shape[0])

@@ -23,7 +23,7 @@ public sealed class Perceptron : Module
     /// <exception cref="ArgumentOutOfRangeException">features is not positive.</exception>
     public Perceptron(int features, DType dtype = DType.Float32)
     {
-        Check.Positive("Perceptron", nameof(features), features);
+        Guard.Positive("Perceptron", nameof(features), features);
         FeatureCount = features;
         Weight = RegisterParameter("weight", Tensor.Zeros(dtype, features + 1));
     }
@@ -53,7 +53,7 @@ public sealed class Perceptron : Module
         if (x.Rank is not (1 or 2) || x.Shape[^1] != FeatureCount)
             throw ShapeErrors.WrongShape("Perceptron", "x", x.ShapeArray, $"{FeatureCount} features (without the dummy feature)",
                 x.Rank is not (1 or 2) ? ShapeErrors.Ranks(x.Rank, x.Rank == 0 ? 1 : 2) : ShapeErrors.At(x.Rank - 1, x.Shape[^1], FeatureCount), $"[{FeatureCount}] or [N, {FeatureCount}]");
-        Check.SameDType("Perceptron", x, Weight);
+        Guard.SameDType("Perceptron", x, Weight);
         return Tensor.Matmul(AddDummyFeature(x), Weight);
     }
 
@@ -77,9 +77,9 @@ public sealed class Perceptron : Module
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        Check.Positive("Perceptron.Fit", nameof(maxEpochs), maxEpochs);
-        Check.Positive("Perceptron.Fit", nameof(learningRate), learningRate);
-        Check.Rank("Perceptron.Fit", "x", x, 2);
+        Guard.Positive("Perceptron.Fit", nameof(maxEpochs), maxEpochs);
+        Guard.Positive("Perceptron.Fit", nameof(learningRate), learningRate);
+        Guard.Rank("Perceptron.Fit", "x", x, 2);
         if (x.Shape[1] != FeatureCount)
             throw ShapeErrors.WrongShape("Perceptron.Fit", "x", x.ShapeArray, $"{FeatureCount} features (without the dummy feature)", ShapeErrors.At(1, x.Shape[1], FeatureCount), $"[N, {FeatureCount}]");
         if (y.Rank != 1 || y.Shape[0] != x.Shape[0])
@@ -92,7 +92,7 @@ public sealed class Perceptron : Module
             ys = y.Detach().To(Weight.DType);
         }
         // Validate all labels before the first update, so bad data leaves w untouched.
-        LossArguments.PlusMinusOne("Perceptron.Fit", ys);
+        LossGuards.PlusMinusOne("Perceptron.Fit", ys);
 
         var mistakes = new List<int>();
         using var recording = Tape.EnableGrad();

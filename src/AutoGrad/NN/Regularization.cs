@@ -34,7 +34,7 @@ public static class Regularization
     /// <exception cref="ArgumentException">The tensors have different dtypes.</exception>
     public static Tensor L2Penalty(IEnumerable<Tensor> parameters, double lambda, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        Arguments.NonNegative("Regularization.L2Penalty", nameof(lambda), lambda);
+        Guard.NonNegativeNumber("Regularization.L2Penalty", nameof(lambda), lambda);
         using var _ = SourceSite.Enter("l2_penalty", file, line);
         return SumOver("Regularization.L2Penalty", parameters, w => w.Square().Sum()) * (lambda / 2);
     }
@@ -56,7 +56,7 @@ public static class Regularization
     /// <exception cref="ArgumentException">The tensors have different dtypes.</exception>
     public static Tensor L1Penalty(IEnumerable<Tensor> parameters, double lambda, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        Arguments.NonNegative("Regularization.L1Penalty", nameof(lambda), lambda);
+        Guard.NonNegativeNumber("Regularization.L1Penalty", nameof(lambda), lambda);
         using var _ = SourceSite.Enter("l1_penalty", file, line);
         return SumOver("Regularization.L1Penalty", parameters, w => w.Abs().Sum()) * lambda;
     }
@@ -68,7 +68,7 @@ public static class Regularization
         foreach (var p in parameters)
         {
             ArgumentNullException.ThrowIfNull(p, nameof(parameters));
-            if (total is not null) Check.SameDType(op, total, p);
+            if (total is not null) Guard.SameDType(op, total, p);
             var t = term(p);
             total = total is null ? t : total + t;
         }

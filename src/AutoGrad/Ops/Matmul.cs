@@ -1,25 +1,54 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
-using AutoGrad.Memory;
-using static AutoGrad.Ops.Dispatch;
+using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>
-/// C = op(A)·op(B) over the last two axes (batched over equal leading axes), where op transposes
-/// when the flag is set. dA and dB are matmuls of g with the other operand, with the flags chosen
-/// so no transpose is ever materialized.
+/// matmul: C = op(A)·op(B) over the last two axes (batched over equal leading axes), where op
+/// transposes when its flag is set. dA and dB are matmuls of G with the other operand, with the
+/// flags chosen so no transpose is ever materialized.
 /// </summary>
-internal sealed class MatmulNode(bool transA, bool transB) : Node
+internal sealed class MatmulNode : Node
 {
+    private bool _transA, _transB;
+
     public override string Name => "matmul";
     public override string Rule => "Y = A·B;  ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G";
-    protected internal override Tensor Forward(Tensor[] x) => Tensor.MatmulT(x[0], x[1], transA, transB);
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
+
+    public static Tensor Apply(Tensor a, Tensor b, bool transA, bool transB, string file, int line)
+    {
+        Guard.SameDType("matmul", a, b);
+        if (a.Rank < 2 || b.Rank < 2 || a.Rank != b.Rank) throw ShapeErrors.MatmulTRanks(a.ShapeArray, transA, b.ShapeArray, transB);
+        for (int d = 0; d < a.Rank - 2; d++)
+            if (a.ShapeArray[d] != b.ShapeArray[d]) throw ShapeErrors.MatmulTBatch(a.ShapeArray, transA, b.ShapeArray, transB, d);
+        int ra = a.ShapeArray[^2], ca = a.ShapeArray[^1], rb = b.ShapeArray[^2], cb = b.ShapeArray[^1];
+        int m = transA ? ca : ra, k = transA ? ra : ca;
+        int kb = transB ? cb : rb, n = transB ? rb : cb;
+        if (k != kb)
+            throw ShapeErrors.InnerMismatch(a.ShapeArray, transA, b.ShapeArray, transB, transA ? a.Rank - 2 : a.Rank - 1, transB ? b.Rank - 1 : b.Rank - 2);
+        var shape = (int[])a.ShapeArray.Clone();
+        shape[^2] = m;
+        shape[^1] = n;
+        var y = Tensor.Empty(shape, a.DType);
+        Launch.Run(new MatmulLaunch(a, b, y, transA, transB, k), a, b);
+        if (Dispatch.ShouldRecord(a, b))
+        {
+            var node = New<MatmulNode>();
+            (node._transA, node._transB) = (transA, transB);
+            Record(node, y, a, b, file, line);
+        }
+        return y;
+    }
+
+    protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], x[1], _transA, _transB, "", 0);
+
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
         Tensor a = Input(0), b = Input(1);
+        bool transA = _transA, transB = _transB;
         if (NeedsGrad(0))
             grads[0] = (transA, transB) switch
             {
@@ -37,6 +66,25 @@ internal sealed class MatmulNode(bool transA, bool transB) : Node
                 (true, true) => Tensor.MatmulT(g, a, true, true),
             };
     }
+
+    /// <summary>y = op(a)·op(b) per batch, shapes already checked; y is [..., m, n].</summary>
+    private readonly struct MatmulLaunch(Tensor a, Tensor b, Tensor y, bool transA, bool transB, int k) : ILaunch
+    {
+        public void Run()
+        {
+            int m = y.ShapeArray[^2], n = y.ShapeArray[^1];
+            int ca = a.ShapeArray[^1], cb = b.ShapeArray[^1];
+            int batches = Shapes.Numel(a.ShapeArray.AsSpan(0, a.Rank - 2));
+            int sa = a.ShapeArray[^2] * ca, sb = b.ShapeArray[^2] * cb, sc = m * n;
+            for (int bi = 0; bi < batches; bi++)
+            {
+                if (a.DType == DType.Float32)
+                    Gemm.Multiply(transA, transB, m, n, k, a.SpanF.Slice(bi * sa, sa), ca, b.SpanF.Slice(bi * sb, sb), cb, y.SpanF.Slice(bi * sc, sc), n, false);
+                else
+                    Gemm.Multiply(transA, transB, m, n, k, a.SpanD.Slice(bi * sa, sa), ca, b.SpanD.Slice(bi * sb, sb), cb, y.SpanD.Slice(bi * sc, sc), n, false);
+            }
+        }
+    }
 }
 
 public sealed partial class Tensor
@@ -44,13 +92,13 @@ public sealed partial class Tensor
     /// <summary>
     /// Matrix product. 2-d: [m,k]·[k,n] → [m,n]. Batched: [..., m, k]·[..., k, n] with the
     /// leading axes broadcast. A 1-d operand is treated as a row (left) or column (right) vector
-    /// and that axis is dropped from the result. dA = g·Bᵀ, dB = Aᵀ·g.
+    /// and that axis is dropped from the result (the primitive is <see cref="MatmulT"/>).
     /// </summary>
     /// <exception cref="ShapeException">The inner dimensions differ, or the batch axes do not broadcast.</exception>
     /// <exception cref="ArgumentException">The dtypes differ.</exception>
     public static Tensor Matmul(Tensor a, Tensor b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        Check.SameDType("matmul", a, b);
+        Guard.SameDType("matmul", a, b);
         if (a.Rank == 0 || b.Rank == 0)
             throw ShapeErrors.MatmulScalar(a.ShapeArray, b.ShapeArray);
         // The inner size: a's last dimension against b's second-to-last (its only one for a vector).
@@ -85,42 +133,6 @@ public sealed partial class Tensor
     /// last two axes when its flag is set. The transposes are never materialized.
     /// </summary>
     /// <exception cref="ShapeException">Ranks below 2, batch axes differ, or inner dimensions differ.</exception>
-    public static Tensor MatmulT(Tensor a, Tensor b, bool transA, bool transB, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
-    {
-        Check.SameDType("matmul", a, b);
-        if (a.Rank < 2 || b.Rank < 2 || a.Rank != b.Rank) throw ShapeErrors.MatmulTRanks(a.ShapeArray, transA, b.ShapeArray, transB);
-        for (int d = 0; d < a.Rank - 2; d++)
-            if (a.ShapeArray[d] != b.ShapeArray[d]) throw ShapeErrors.MatmulTBatch(a.ShapeArray, transA, b.ShapeArray, transB, d);
-        int ra = a.ShapeArray[^2], ca = a.ShapeArray[^1], rb = b.ShapeArray[^2], cb = b.ShapeArray[^1];
-        int m = transA ? ca : ra, k = transA ? ra : ca;
-        int kb = transB ? cb : rb, n = transB ? rb : cb;
-        if (k != kb)
-            throw ShapeErrors.InnerMismatch(a.ShapeArray, transA, b.ShapeArray, transB, transA ? a.Rank - 2 : a.Rank - 1, transB ? b.Rank - 1 : b.Rank - 2);
-        var shape = (int[])a.ShapeArray.Clone();
-        shape[^2] = m;
-        shape[^1] = n;
-        var y = Empty(shape, a.DType);
-        MatmulInto(a, b, y, transA, transB, k);
-        if (StepTrace.Current is { } trace) trace.Add(ReplayMatmul(a, b, y, transA, transB, k), a, b);
-        if (ShouldRecord(a, b)) Node.Record(new MatmulNode(transA, transB), y, a, b, file, line);
-        return y;
-    }
-
-    /// <summary>y = op(a)·op(b) per batch, shapes already checked; y is [..., m, n].</summary>
-    private static void MatmulInto(Tensor a, Tensor b, Tensor y, bool transA, bool transB, int k)
-    {
-        int m = y.ShapeArray[^2], n = y.ShapeArray[^1];
-        int ca = a.ShapeArray[^1], cb = b.ShapeArray[^1];
-        int batches = Shapes.Numel(a.ShapeArray.AsSpan(0, a.Rank - 2));
-        int sa = a.ShapeArray[^2] * ca, sb = b.ShapeArray[^2] * cb, sc = m * n;
-        for (int bi = 0; bi < batches; bi++)
-        {
-            if (a.DType == DType.Float32)
-                Gemm.Multiply(transA, transB, m, n, k, a.SpanF.Slice(bi * sa, sa), ca, b.SpanF.Slice(bi * sb, sb), cb, y.SpanF.Slice(bi * sc, sc), n, false);
-            else
-                Gemm.Multiply(transA, transB, m, n, k, a.SpanD.Slice(bi * sa, sa), ca, b.SpanD.Slice(bi * sb, sb), cb, y.SpanD.Slice(bi * sc, sc), n, false);
-        }
-    }
-
-    private static Action ReplayMatmul(Tensor a, Tensor b, Tensor y, bool transA, bool transB, int k) => () => MatmulInto(a, b, y, transA, transB, k);
+    public static Tensor MatmulT(Tensor a, Tensor b, bool transA, bool transB, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        MatmulNode.Apply(a, b, transA, transB, file, line);
 }

@@ -41,7 +41,7 @@ public sealed class Adagrad : Optimizer
         get => _epsilon;
         set
         {
-            Check.Positive(Kind, "epsilon", value);
+            Guard.Positive(Kind, "epsilon", value);
             _epsilon = value;
         }
     }
@@ -65,7 +65,7 @@ public sealed class Adagrad : Optimizer
     protected override Action PrepareHyperparameters(IReadOnlyDictionary<string, double> values)
     {
         double eps = Require(values, "epsilon");
-        Check.Positive($"{Kind}.LoadState", "epsilon", eps);
+        Guard.Positive($"{Kind}.LoadState", "epsilon", eps);
         return () => _epsilon = eps;
     }
 }

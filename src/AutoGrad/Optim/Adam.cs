@@ -81,7 +81,7 @@ public class Adam : Optimizer
         get => _beta1;
         set
         {
-            Check.InRange(Kind, "beta1", value, 0, 1, maxExclusive: true);
+            Guard.InRange(Kind, "beta1", value, 0, 1, maxExclusive: true);
             _beta1 = value;
         }
     }
@@ -93,7 +93,7 @@ public class Adam : Optimizer
         get => _beta2;
         set
         {
-            Check.InRange(Kind, "beta2", value, 0, 1, maxExclusive: true);
+            Guard.InRange(Kind, "beta2", value, 0, 1, maxExclusive: true);
             _beta2 = value;
         }
     }
@@ -105,7 +105,7 @@ public class Adam : Optimizer
         get => _epsilon;
         set
         {
-            Check.Positive(Kind, "epsilon", value);
+            Guard.Positive(Kind, "epsilon", value);
             _epsilon = value;
         }
     }
@@ -145,9 +145,9 @@ public class Adam : Optimizer
         double b1 = Require(values, "beta1");
         double b2 = Require(values, "beta2");
         double eps = Require(values, "epsilon");
-        Check.InRange(op, "beta1", b1, 0, 1, maxExclusive: true);
-        Check.InRange(op, "beta2", b2, 0, 1, maxExclusive: true);
-        Check.Positive(op, "epsilon", eps);
+        Guard.InRange(op, "beta1", b1, 0, 1, maxExclusive: true);
+        Guard.InRange(op, "beta2", b2, 0, 1, maxExclusive: true);
+        Guard.Positive(op, "epsilon", eps);
         return () => { _beta1 = b1; _beta2 = b2; _epsilon = eps; };
     }
 }

@@ -11,8 +11,8 @@ public sealed class CosineAnnealingLR : LRScheduler
     /// <exception cref="ArgumentOutOfRangeException">tMax ≤ 0, or minLearningRate outside [0, η₀].</exception>
     public CosineAnnealingLR(Optimizer optimizer, int tMax, double minLearningRate = 0) : base(optimizer)
     {
-        Check.Positive(nameof(CosineAnnealingLR), nameof(tMax), tMax);
-        Check.InRange(nameof(CosineAnnealingLR), nameof(minLearningRate), minLearningRate, 0, BaseLearningRate);
+        Guard.Positive(nameof(CosineAnnealingLR), nameof(tMax), tMax);
+        Guard.InRange(nameof(CosineAnnealingLR), nameof(minLearningRate), minLearningRate, 0, BaseLearningRate);
         TMax = tMax;
         MinLearningRate = minLearningRate;
     }

@@ -8,9 +8,9 @@ namespace AutoGrad.Optim;
 /// skipped.
 /// </summary>
 /// <remarks>
-/// Inside <see cref="Memory.StepPlan.Capture"/> each call is recorded as a step action, so every
-/// replay clips the gradients of that run. The value a call returns is the capture step's: a replay
-/// cannot hand it back, so do not branch on it inside a captured step.
+/// Each call is a launch, so inside <see cref="Memory.StepPlan.Capture"/> every replay clips the
+/// gradients of that run. The value a call returns is the capture step's: a replay cannot hand it
+/// back, so do not branch on it inside a captured step.
 /// </remarks>
 public static class GradientClipping
 {
@@ -25,17 +25,27 @@ public static class GradientClipping
     public static double ClipByNorm(IEnumerable<Tensor> parameters, double maxNorm)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        Check.Positive(nameof(ClipByNorm), nameof(maxNorm), maxNorm);
-        var list = parameters as Tensor[] ?? [.. parameters];
-        if (Memory.StepTrace.Current is { } trace) return TraceClipByNorm(trace, [.. list], maxNorm);
-        return ClipByNormCore(list, maxNorm);
+        Guard.Positive(nameof(ClipByNorm), nameof(maxNorm), maxNorm);
+        return Clip(parameters, maxNorm, byNorm: true);
     }
 
-    private static double TraceClipByNorm(Memory.StepTrace trace, Tensor[] parameters, double maxNorm)
+    /// <summary>The one wrapper of both clippings: runs the clipping as a launch and returns its result.</summary>
+    private static double Clip(IEnumerable<Tensor> parameters, double limit, bool byNorm)
     {
-        double norm = 0;
-        trace.RunAndRecord(() => norm = ClipByNormCore(parameters, maxNorm));
-        return norm;
+        var launch = new ClipLaunch(parameters as Tensor[] ?? [.. parameters], limit, byNorm);
+        Launch.Run(ref launch);
+        return launch.Result;
+    }
+
+    private struct ClipLaunch(Tensor[] parameters, double limit, bool byNorm) : IRecordedLaunch
+    {
+        /// <summary>The norm before clipping, or the number of clamped elements.</summary>
+        public double Result;
+
+        public void Run() => Result = byNorm ? ClipByNormCore(parameters, limit) : ClipByValueCore(parameters, limit);
+
+        // A replay clips the parameters of the call, even if the caller's array changes later.
+        public readonly ILaunch ForReplay(ILaunchRecorder recorder) => new ClipLaunch([.. parameters], limit, byNorm);
     }
 
     private static double ClipByNormCore(Tensor[] parameters, double maxNorm)
@@ -69,17 +79,8 @@ public static class GradientClipping
     public static long ClipByValue(IEnumerable<Tensor> parameters, double clipValue)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        Check.Positive(nameof(ClipByValue), nameof(clipValue), clipValue);
-        var list = parameters as Tensor[] ?? [.. parameters];
-        if (Memory.StepTrace.Current is { } trace) return TraceClipByValue(trace, [.. list], clipValue);
-        return ClipByValueCore(list, clipValue);
-    }
-
-    private static long TraceClipByValue(Memory.StepTrace trace, Tensor[] parameters, double clipValue)
-    {
-        long changed = 0;
-        trace.RunAndRecord(() => changed = ClipByValueCore(parameters, clipValue));
-        return changed;
+        Guard.Positive(nameof(ClipByValue), nameof(clipValue), clipValue);
+        return (long)Clip(parameters, clipValue, byNorm: false);
     }
 
     private static long ClipByValueCore(Tensor[] parameters, double clipValue)

@@ -36,7 +36,7 @@ public abstract class LRScheduler
     /// <exception cref="ArgumentOutOfRangeException">t is negative.</exception>
     public double RateAt(int t)
     {
-        Check.NonNegative(GetType().Name, nameof(t), t);
+        Guard.NonNegative(GetType().Name, nameof(t), t);
         return Rate(t);
     }
 
@@ -49,22 +49,25 @@ public abstract class LRScheduler
     /// </summary>
     public double Step()
     {
-        if (Memory.StepTrace.Current is { } trace) trace.RunAndRecord(Advance);
-        else Advance();
+        Launch.Run(new AdvanceLaunch(this));
         return Optimizer.LearningRate;
     }
 
-    private void Advance()
+    /// <summary>t ← t + 1 and the optimizer's rate ← η(t): a launch, so each replay of a captured step advances the schedule.</summary>
+    private readonly struct AdvanceLaunch(LRScheduler scheduler) : ILaunch
     {
-        StepCount++;
-        Optimizer.SetScheduledLearningRate(Rate(StepCount));
+        public void Run()
+        {
+            scheduler.StepCount++;
+            scheduler.Optimizer.SetScheduledLearningRate(scheduler.Rate(scheduler.StepCount));
+        }
     }
 
     /// <summary>Sets t (e.g. when resuming from a checkpoint) and the optimizer's rate to η(t).</summary>
     /// <exception cref="ArgumentOutOfRangeException">t is negative.</exception>
     public void Seek(int t)
     {
-        Check.NonNegative(GetType().Name, nameof(t), t);
+        Guard.NonNegative(GetType().Name, nameof(t), t);
         StepCount = t;
         Optimizer.SetScheduledLearningRate(Rate(t));
     }

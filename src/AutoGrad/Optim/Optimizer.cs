@@ -64,8 +64,8 @@ public abstract class Optimizer
 
     private Optimizer(string kind, Tensor[] parameters, HashSet<Tensor>? noDecay, double learningRate, double weightDecay)
     {
-        Check.Positive(kind, nameof(learningRate), learningRate);
-        Arguments.NonNegative(kind, nameof(weightDecay), weightDecay);
+        Guard.Positive(kind, nameof(learningRate), learningRate);
+        Guard.NonNegativeNumber(kind, nameof(weightDecay), weightDecay);
         Kind = kind;
         _parameters = parameters;
         _decay = new bool[parameters.Length];
@@ -115,7 +115,7 @@ public abstract class Optimizer
         get => _learningRate;
         set
         {
-            Check.Positive(Kind, nameof(LearningRate), value);
+            Guard.Positive(Kind, nameof(LearningRate), value);
             _learningRate = value;
         }
     }
@@ -130,7 +130,7 @@ public abstract class Optimizer
         get => _weightDecay;
         set
         {
-            Arguments.NonNegative(Kind, nameof(WeightDecay), value);
+            Guard.NonNegativeNumber(Kind, nameof(WeightDecay), value);
             _weightDecay = value;
         }
     }
@@ -138,21 +138,22 @@ public abstract class Optimizer
     /// <summary>A schedule may anneal the rate down to exactly 0 (cosine to a minimum of 0); users may not set 0 by hand.</summary>
     internal void SetScheduledLearningRate(double value)
     {
-        Arguments.NonNegative(Kind, nameof(LearningRate), value);
+        Guard.NonNegativeNumber(Kind, nameof(LearningRate), value);
         _learningRate = value;
     }
 
     /// <summary>
     /// One update of every parameter that has a gradient: decoupled decay <c>w ← (1 − ηλ)·w</c>
     /// (if λ &gt; 0 and the parameter is decayed), then the subclass's rule. Writes in place into
-    /// the parameters' buffers, outside the tape, allocating nothing. Inside
-    /// <see cref="Memory.StepPlan.Capture"/> it is recorded as a step action: each replay runs the
-    /// update again with the optimizer's state and hyperparameters (learning rate) at that time.
+    /// the parameters' buffers, outside the tape, allocating nothing. A launch: inside
+    /// <see cref="Memory.StepPlan.Capture"/> each replay runs the update again with the optimizer's
+    /// state and hyperparameters (learning rate) at that time.
     /// </summary>
-    public void Step()
+    public void Step() => Launch.Run(new StepLaunch(this));
+
+    private readonly struct StepLaunch(Optimizer optimizer) : ILaunch
     {
-        if (Memory.StepTrace.Current is { } trace) trace.RunAndRecord(StepCore);
-        else StepCore();
+        public void Run() => optimizer.StepCore();
     }
 
     private void StepCore()
@@ -286,8 +287,8 @@ public abstract class Optimizer
             throw new ArgumentOutOfRangeException(nameof(state), state.Step, $"{op}: step count must be >= 0, got {state.Step}");
         double lr = Require(state.Hyperparameters, "lr");
         double wd = Require(state.Hyperparameters, "weight_decay");
-        Arguments.NonNegative(op, "lr", lr);
-        Arguments.NonNegative(op, "weight_decay", wd);
+        Guard.NonNegativeNumber(op, "lr", lr);
+        Guard.NonNegativeNumber(op, "weight_decay", wd);
         var applyHyper = PrepareHyperparameters(state.Hyperparameters);
 
         var expected = new HashSet<string>(StringComparer.Ordinal);

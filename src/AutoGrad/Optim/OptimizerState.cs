@@ -17,7 +17,7 @@ public sealed class OptimizerState
     {
         if (string.IsNullOrWhiteSpace(kind)) throw new ArgumentException("OptimizerState: kind must not be empty", nameof(kind));
         if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, $"OptimizerState: step must be >= 0, got {step}");
-        Check.NonNegative("OptimizerState", nameof(parameterCount), parameterCount);
+        Guard.NonNegative("OptimizerState", nameof(parameterCount), parameterCount);
         ArgumentNullException.ThrowIfNull(hyperparameters);
         ArgumentNullException.ThrowIfNull(tensors);
         var h = new OrderedDictionary<string, double>(StringComparer.Ordinal);

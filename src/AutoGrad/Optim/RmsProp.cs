@@ -44,7 +44,7 @@ public sealed class RmsProp : Optimizer
         get => _alpha;
         set
         {
-            Check.InRange(Kind, "alpha", value, 0, 1, maxExclusive: true);
+            Guard.InRange(Kind, "alpha", value, 0, 1, maxExclusive: true);
             _alpha = value;
         }
     }
@@ -56,7 +56,7 @@ public sealed class RmsProp : Optimizer
         get => _epsilon;
         set
         {
-            Check.Positive(Kind, "epsilon", value);
+            Guard.Positive(Kind, "epsilon", value);
             _epsilon = value;
         }
     }
@@ -84,8 +84,8 @@ public sealed class RmsProp : Optimizer
         string op = $"{Kind}.LoadState";
         double alpha = Require(values, "alpha");
         double eps = Require(values, "epsilon");
-        Check.InRange(op, "alpha", alpha, 0, 1, maxExclusive: true);
-        Check.Positive(op, "epsilon", eps);
+        Guard.InRange(op, "alpha", alpha, 0, 1, maxExclusive: true);
+        Guard.Positive(op, "epsilon", eps);
         return () => { _alpha = alpha; _epsilon = eps; };
     }
 }

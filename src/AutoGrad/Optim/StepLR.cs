@@ -10,7 +10,7 @@ public sealed class StepLR : LRScheduler
     /// <exception cref="ArgumentOutOfRangeException">stepSize ≤ 0 or gamma outside (0, 1].</exception>
     public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1) : base(optimizer)
     {
-        Check.Positive(nameof(StepLR), nameof(stepSize), stepSize);
+        Guard.Positive(nameof(StepLR), nameof(stepSize), stepSize);
         CheckGamma(nameof(StepLR), gamma);
         StepSize = stepSize;
         Gamma = gamma;

@@ -41,7 +41,7 @@ public abstract class VelocityOptimizer : Optimizer
         get => _gamma;
         set
         {
-            Check.InRange(Kind, "gamma", value, 0, 1, maxExclusive: true);
+            Guard.InRange(Kind, "gamma", value, 0, 1, maxExclusive: true);
             _gamma = value;
         }
     }
@@ -53,7 +53,7 @@ public abstract class VelocityOptimizer : Optimizer
     protected override Action PrepareHyperparameters(IReadOnlyDictionary<string, double> values)
     {
         double gamma = Require(values, "gamma");
-        Check.InRange($"{Kind}.LoadState", "gamma", gamma, 0, 1, maxExclusive: true);
+        Guard.InRange($"{Kind}.LoadState", "gamma", gamma, 0, 1, maxExclusive: true);
         return () => _gamma = gamma;
     }
 }

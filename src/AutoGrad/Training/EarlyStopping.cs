@@ -28,8 +28,8 @@ public sealed class EarlyStopping
     /// <exception cref="ArgumentOutOfRangeException">patience &lt; 1 or minDelta negative or not finite.</exception>
     public EarlyStopping(int patience, double minDelta = 0, EarlyStoppingMode mode = EarlyStoppingMode.Min, Module? model = null)
     {
-        Check.Positive(nameof(EarlyStopping), nameof(patience), patience);
-        Arguments.NonNegative(nameof(EarlyStopping), nameof(minDelta), minDelta);
+        Guard.Positive(nameof(EarlyStopping), nameof(patience), patience);
+        Guard.NonNegativeNumber(nameof(EarlyStopping), nameof(minDelta), minDelta);
         if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, $"EarlyStopping: unknown mode {mode}");
         Patience = patience;
         MinDelta = minDelta;

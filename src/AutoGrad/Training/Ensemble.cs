@@ -53,7 +53,7 @@ public sealed class Ensemble : Module
         {
             var y = m.Forward(input);
             if (probabilities) y = y.Softmax(axis);
-            if (sum is not null) Check.SameShape("Ensemble", sum, y);
+            if (sum is not null) Guard.SameShape("Ensemble", sum, y);
             sum = sum is null ? y : sum + y;
         }
         return sum! / _members.Length;

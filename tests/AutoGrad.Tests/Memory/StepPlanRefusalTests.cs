@@ -19,7 +19,7 @@ public class StepPlanRefusalTests
     {
         var e = Assert.Throws<InvalidOperationException>(() => StepPlan.Capture(step, indices));
         // Nothing is left recording: eager ops and a new capture work.
-        Assert.Null(StepTrace.Current);
+        Assert.Null(Launch.Recorder);
         var plan = StepPlan.Capture(() => (W * X).Sum());
         Assert.Equal((double)(0.5f - 2 + 6), plan.Run().Item(), 5);
         return e;

@@ -3,7 +3,7 @@ namespace AutoGrad;
 /// <summary>
 /// Shape arithmetic on plain <c>int[]</c> dimension lists: element counts, strides, axis
 /// normalization and NumPy broadcasting. Every shape error of the library is worded by
-/// <c>ShapeErrors</c> (next to this class and <see cref="Check"/>), so messages have one format:
+/// <c>ShapeErrors</c> (next to this class and <see cref="Guard"/>), so messages have one format:
 /// the op, every shape involved, the failing dimension and the rule.
 /// </summary>
 public static class Shapes

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
-using AutoGrad.Memory;
 
 namespace AutoGrad;
 
@@ -44,14 +43,13 @@ public sealed partial class Tensor
     /// An op result whose contents are undefined (the kernel writes every element): pooled inside a
     /// StepScope, else allocated. Every op's output starts here or at <see cref="EmptyZeroed"/>.
     /// </summary>
-    internal static Tensor Empty(int[] shape, DType dtype) => new(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape), zeroed: false));
+    internal static Tensor Empty(int[] shape, DType dtype) => new(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape)));
 
     /// <summary>A zero-filled op result, for kernels that write only some elements or accumulate.</summary>
     internal static Tensor EmptyZeroed(int[] shape, DType dtype)
     {
-        var t = new Tensor(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape), zeroed: true));
-        // A replayed kernel that writes only some elements (pad, scatter) needs the zeros again.
-        StepTrace.Current?.Clear(t);
+        var t = Empty(shape, dtype);
+        Launch.Run(new ClearLaunch(t));
         return t;
     }
 
@@ -59,7 +57,7 @@ public sealed partial class Tensor
     internal static Tensor Allocate(int[] shape, DType dtype)
     {
         var s = Storage.Allocate(dtype, Shapes.Numel(shape));
-        StepTrace.Current?.Owns(s);
+        Launch.Created(s);
         return new(shape, dtype, s);
     }
 
@@ -104,37 +102,19 @@ public sealed partial class Tensor
     {
         get
         {
-            // A captured step that reads a gradient must see it cleared at replay too, if ZeroGrad left it pending.
-            if (StepTrace.Current is { } trace) trace.Add(ClearIfPending);
-            if (_gradPendingZero) ClearPendingGrad();
+            // Reading a gradient that ZeroGrad left pending clears it: a launch, so it happens at every replay too.
+            Launch.Run(new MaterializeGradLaunch(this));
             return _grad;
         }
         set
         {
             if (value is not null)
             {
-                Check.SameDType("Grad", this, value);
-                Check.SameShape("Grad", this, value);
+                Guard.SameDType("Grad", this, value);
+                Guard.SameShape("Grad", this, value);
             }
-            if (StepTrace.Current is { } trace) TraceSetGrad(trace, this, value);
-            _gradPendingZero = false;
-            _grad = value;
+            Launch.Run(new SetGradLaunch(this, value), value);
         }
-    }
-
-    private void ClearIfPending()
-    {
-        if (_gradPendingZero) ClearPendingGrad();
-    }
-
-    private static void TraceSetGrad(StepTrace trace, Tensor t, Tensor? value)
-    {
-        if (value is not null) trace.Reads(value);
-        trace.Add(() =>
-        {
-            t._gradPendingZero = false;
-            t._grad = value;
-        });
     }
 
     /// <summary>
@@ -152,16 +132,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>Sets every element of <see cref="Grad"/> to zero (keeping its buffer), if it exists.</summary>
-    public void ZeroGrad()
-    {
-        if (StepTrace.Current is { } trace)
-        {
-            // Replayed as a step action: whether there is a buffer to mark is decided at each run.
-            trace.RunAndRecord(ZeroGradCore);
-            return;
-        }
-        ZeroGradCore();
-    }
+    public void ZeroGrad() => Launch.Run(new ZeroGradLaunch(this));
 
     private void ZeroGradCore()
     {
@@ -216,20 +187,20 @@ public sealed partial class Tensor
     /// tensors that no recorded op has saved.
     /// </summary>
     /// <exception cref="InvalidOperationException">T does not match the dtype.</exception>
-    /// <exception cref="InvalidOperationException">Called inside <see cref="StepPlan.Capture"/> (span code is not replayed).</exception>
+    /// <exception cref="InvalidOperationException">Called inside <see cref="Memory.StepPlan.Capture"/> (span code is not replayed).</exception>
     public Span<T> AsSpan<T>() where T : unmanaged
     {
-        StepTrace.Refuse("AsSpan", "code working on a span runs once, at capture, and replay does not run it again; write the computation with tensor ops, or do it outside the step");
+        Launch.HostCode("AsSpan", "code working on a span runs once, at capture, and replay does not run it again; write the computation with tensor ops, or do it outside the step");
         if (typeof(T) == typeof(float) && DType == DType.Float32) return System.Runtime.InteropServices.MemoryMarshal.Cast<float, T>(SpanF);
         if (typeof(T) == typeof(double) && DType == DType.Float64) return System.Runtime.InteropServices.MemoryMarshal.Cast<double, T>(SpanD);
         throw new InvalidOperationException($"AsSpan<{typeof(T).Name}>: the tensor's dtype is {DType.Name()}");
     }
 
     /// <summary>A copy of the elements as float32, converting if needed.</summary>
-    /// <exception cref="InvalidOperationException">Called inside <see cref="StepPlan.Capture"/>.</exception>
+    /// <exception cref="InvalidOperationException">Called inside <see cref="Memory.StepPlan.Capture"/>.</exception>
     public float[] ToFloatArray()
     {
-        StepTrace.Refuse("ToFloatArray", StepTrace.ReadRefusal);
+        Launch.HostCode("ToFloatArray", Launch.ReadRefusal);
         if (DType == DType.Float32) return SpanF.ToArray();
         var r = new float[Numel];
         var d = SpanD;
@@ -238,10 +209,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>A copy of the elements as float64, converting if needed.</summary>
-    /// <exception cref="InvalidOperationException">Called inside <see cref="StepPlan.Capture"/>.</exception>
+    /// <exception cref="InvalidOperationException">Called inside <see cref="Memory.StepPlan.Capture"/>.</exception>
     public double[] ToDoubleArray()
     {
-        StepTrace.Refuse("ToDoubleArray", StepTrace.ReadRefusal);
+        Launch.HostCode("ToDoubleArray", Launch.ReadRefusal);
         if (DType == DType.Float64) return SpanD.ToArray();
         var r = new double[Numel];
         var f = SpanF;
@@ -250,10 +221,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>The single element of a one-element tensor.</summary>
-    /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element, or Item is called inside <see cref="StepPlan.Capture"/>.</exception>
+    /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element, or Item is called inside <see cref="Memory.StepPlan.Capture"/>.</exception>
     public double Item()
     {
-        StepTrace.Refuse("Item()", StepTrace.ReadRefusal);
+        Launch.HostCode("Item()", Launch.ReadRefusal);
         if (Numel != 1)
             throw new InvalidOperationException($"Item: only a one-element tensor converts to a number; this one has shape {Shapes.Format(ShapeArray)} ({Numel} elements)");
         return GetFlat(0);
@@ -268,21 +239,20 @@ public sealed partial class Tensor
 
     /// <summary>Reads or writes one element. Writing is an in-place change: see <see cref="CopyFrom"/>.</summary>
     /// <exception cref="IndexOutOfRangeException">Wrong number of indices or an index out of range.</exception>
-    /// <exception cref="InvalidOperationException">Read inside <see cref="StepPlan.Capture"/>.</exception>
+    /// <exception cref="InvalidOperationException">Read inside <see cref="Memory.StepPlan.Capture"/>.</exception>
     [IndexerName("At")]
     public double this[params int[] index]
     {
         get
         {
-            StepTrace.Refuse("the indexer's get", StepTrace.ReadRefusal);
+            Launch.HostCode("the indexer's get", Launch.ReadRefusal);
             return GetFlat(FlatIndex(index));
         }
         set
         {
             int i = FlatIndex(index);
-            BeginInPlace("indexer set");
-            SetFlat(i, value);
-            StepTrace.Current?.Set(this, i, value);
+            GuardInPlace("indexer set");
+            Launch.Run(new SetElementLaunch(this, i, value), this);
         }
     }
 
@@ -303,15 +273,15 @@ public sealed partial class Tensor
 
     /// <summary>
     /// Guards an in-place write: refused on a tensor the tape depends on (a non-leaf, or a leaf that
-    /// requires grad while recording), and counted so saved copies are known to be stale.
+    /// requires grad while recording). The write's launch then bumps the version counter, so saved
+    /// copies are known to be stale.
     /// </summary>
-    internal void BeginInPlace(string op)
+    internal void GuardInPlace(string op)
     {
         if (Tape.IsRecording && RequiresGrad)
             throw new InvalidOperationException(
                 $"{op}: in-place change of a tensor that requires grad while the tape is recording would corrupt its gradients; " +
                 "wrap the change in 'using (Tape.NoGrad()) { ... }' or change a .Detach()ed copy");
-        Storage.Version++;
     }
 
     /// <summary>Copies the values of <paramref name="source"/> (same shape and dtype) into this tensor, in place.</summary>
@@ -319,20 +289,18 @@ public sealed partial class Tensor
     /// <exception cref="InvalidOperationException">This tensor requires grad and the tape is recording.</exception>
     public void CopyFrom(Tensor source)
     {
-        Check.SameDType("CopyFrom", this, source);
-        Check.SameShape("CopyFrom", this, source);
-        BeginInPlace("CopyFrom");
-        if (DType == DType.Float32) source.SpanF.CopyTo(SpanF); else source.SpanD.CopyTo(SpanD);
-        StepTrace.Current?.Copy(source, this);
+        Guard.SameDType("CopyFrom", this, source);
+        Guard.SameShape("CopyFrom", this, source);
+        GuardInPlace("CopyFrom");
+        Launch.Run(new CopyLaunch(source, this), source, this);
     }
 
     /// <summary>Sets every element to <paramref name="value"/>, in place.</summary>
     /// <exception cref="InvalidOperationException">This tensor requires grad and the tape is recording.</exception>
     public void Fill(double value)
     {
-        BeginInPlace("Fill");
-        if (DType == DType.Float32) SpanF.Fill((float)value); else SpanD.Fill(value);
-        StepTrace.Current?.Fill(this, value);
+        GuardInPlace("Fill");
+        Launch.Run(new FillLaunch(this, value), this);
     }
 
     /// <summary>
@@ -345,8 +313,7 @@ public sealed partial class Tensor
     public Tensor Clone()
     {
         var t = Allocate(ShapeArray, DType);
-        if (DType == DType.Float32) SpanF.CopyTo(t.SpanF); else SpanD.CopyTo(t.SpanD);
-        StepTrace.Current?.Copy(this, t);
+        Launch.Run(new CopyLaunch(this, t), this);
         t.Name = Name;
         return t;
     }

@@ -2,7 +2,7 @@ namespace AutoGrad;
 
 /// <summary>
 /// Every <see cref="ShapeException"/> of the library is built here, so all shape errors read
-/// alike. <see cref="Shapes"/>, <see cref="Check"/> and the ops detect the problem; these methods
+/// alike. <see cref="Shapes"/>, <see cref="Guard"/> and the ops detect the problem; these methods
 /// word it. The format is
 /// <c>op: the shapes involved, what is wrong at dimension d: size vs size; what is allowed</c>:
 /// <list type="bullet">

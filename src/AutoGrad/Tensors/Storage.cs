@@ -24,28 +24,25 @@ internal sealed class Storage
         dtype == DType.Float32 ? new Storage(count == 0 ? [] : new float[count]) : new Storage(count == 0 ? [] : new double[count]);
 
     /// <summary>
-    /// A buffer for an op result, zeroed only when asked (most kernels write every element): from
+    /// A buffer for an op result, with undefined contents (the kernel writes every element): from
     /// the pool when a <see cref="Memory.StepScope"/> is active (and recycled when it ends), else a
-    /// plain allocation.
+    /// plain allocation, which a recorder attached to the launch funnel owns for good.
     /// </summary>
-    public static Storage ForOpResult(DType dtype, int count, bool zeroed)
+    public static Storage ForOpResult(DType dtype, int count)
     {
-        var scope = Memory.StepScope.Current;
         if (count == 0) return Allocate(dtype, 0);
-        if (scope is null || Memory.StepTrace.Current is not null)
+        if (!Launch.IsRecording && Memory.StepScope.Current is { } scope)
         {
-            // A step being captured owns its op results for the life of the plan: never pooled.
-            var owned = zeroed ? Allocate(dtype, count)
-                : dtype == DType.Float32
-                    ? new Storage(GC.AllocateUninitializedArray<float>(count))
-                    : new Storage(GC.AllocateUninitializedArray<double>(count));
-            Memory.StepTrace.Current?.Owns(owned);
-            return owned;
+            var s = dtype == DType.Float32 ? new Storage(Memory.BufferPool.RentFloat(count, zeroed: false)) : new Storage(Memory.BufferPool.RentDouble(count, zeroed: false));
+            s._pooled = true;
+            scope.Track(s);
+            return s;
         }
-        var s = dtype == DType.Float32 ? new Storage(Memory.BufferPool.RentFloat(count, zeroed)) : new Storage(Memory.BufferPool.RentDouble(count, zeroed));
-        s._pooled = true;
-        scope.Track(s);
-        return s;
+        var owned = dtype == DType.Float32
+            ? new Storage(GC.AllocateUninitializedArray<float>(count))
+            : new Storage(GC.AllocateUninitializedArray<double>(count));
+        Launch.Created(owned);
+        return owned;
     }
 
     /// <summary>Gives a pooled buffer back; later access through this storage throws.</summary>

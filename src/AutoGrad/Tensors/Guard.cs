@@ -1,11 +1,12 @@
 namespace AutoGrad;
 
 /// <summary>
-/// Argument checks shared by every op, so a user always sees the same kind of message: the op,
-/// the argument, its value (or the shapes, and the failing dimension) and what was expected.
-/// Shape errors are worded by <c>ShapeErrors</c>, like those of <see cref="Shapes"/>.
+/// Argument guards shared by every op, module, loss and optimizer, so a user always sees the same
+/// kind of message: the op, the argument, its value (or the shapes, and the failing dimension) and
+/// what was expected. Each throws before anything is computed or recorded. Shape errors are worded
+/// by <c>ShapeErrors</c>, like those of <see cref="Shapes"/>.
 /// </summary>
-public static class Check
+public static class Guard
 {
     /// <summary>Both tensors must have the same dtype (no implicit promotion).</summary>
     /// <exception cref="ArgumentException">The dtypes differ.</exception>
@@ -102,5 +103,21 @@ public static class Check
             if ((uint)labels[i] >= (uint)classes)
                 throw new ArgumentOutOfRangeException(nameof(labels), labels[i],
                     $"{op}: label {labels[i]} at position {i} is outside [0, {classes}){(context is null ? "" : $" ({context})")}");
+    }
+
+    /// <summary>A finite number ≥ 0 (the message states the range in words, not as an interval ending at <see cref="double.MaxValue"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative, NaN or infinite; names the argument and value.</exception>
+    public static void NonNegativeNumber(string op, string argument, double value)
+    {
+        if (!(double.IsFinite(value) && value >= 0))
+            throw new ArgumentOutOfRangeException(argument, value, $"{op}: {argument} must be a finite number ≥ 0, got {value}");
+    }
+
+    /// <summary>Any finite number.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">NaN or infinite; names the argument and value.</exception>
+    public static void Finite(string op, string argument, double value)
+    {
+        if (!double.IsFinite(value))
+            throw new ArgumentOutOfRangeException(argument, value, $"{op}: {argument} must be a finite number, got {value}");
     }
 }

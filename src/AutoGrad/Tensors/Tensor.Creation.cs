@@ -1,10 +1,9 @@
-using AutoGrad.Memory;
-
 namespace AutoGrad;
 
-// Inside StepPlan.Capture each creation function also records how to recreate its contents at
-// replay: constants from a snapshot, FromArray from the (live) source array, random tensors by
-// drawing again from the generator, OneHot from the registered label array.
+// Creation functions allocate a buffer that is never recycled and fill it through the launch
+// funnel, so a captured step recreates the same contents at replay: constants by running their
+// fill again, FromArray and From from the (live) source array, random tensors by drawing again
+// from the generator, OneHot from the registered label array.
 
 public sealed partial class Tensor
 {
@@ -15,9 +14,9 @@ public sealed partial class Tensor
     /// <exception cref="ShapeException">A dimension is negative.</exception>
     public static Tensor Zeros(DType dtype, params int[] shape)
     {
-        Check.ValidShape("Zeros", shape);
+        Guard.ValidShape("Zeros", shape);
         var t = Allocate((int[])shape.Clone(), dtype);
-        StepTrace.Current?.Clear(t);
+        Launch.RecordOnly(new ClearLaunch(t));
         return t;
     }
 
@@ -34,13 +33,10 @@ public sealed partial class Tensor
     /// <exception cref="ShapeException">A dimension is negative.</exception>
     public static Tensor Full(double value, DType dtype, params int[] shape)
     {
-        Check.ValidShape("Full", shape);
+        Guard.ValidShape("Full", shape);
         var t = Allocate((int[])shape.Clone(), dtype);
-        if (value != 0)
-        {
-            if (dtype == DType.Float32) t.SpanF.Fill((float)value); else t.SpanD.Fill(value);
-        }
-        StepTrace.Current?.Fill(t, value);
+        if (value != 0) Launch.Run(new FillLaunch(t, value));
+        else Launch.RecordOnly(new ClearLaunch(t));
         return t;
     }
 
@@ -48,7 +44,7 @@ public sealed partial class Tensor
     public static Tensor ZerosLike(Tensor like)
     {
         var t = Allocate(like.ShapeArray, like.DType);
-        StepTrace.Current?.Clear(t);
+        Launch.RecordOnly(new ClearLaunch(t));
         return t;
     }
 
@@ -66,8 +62,7 @@ public sealed partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(step), step, $"Arange: start {start}, stop {stop} and step {step} must be finite with step != 0");
         int n = Math.Max(0, (int)Math.Ceiling((stop - start) / step));
         var t = Allocate([n], dtype);
-        for (int i = 0; i < n; i++) t.SetFlat(i, start + i * step);
-        StepTrace.Current?.Constant(t);
+        Launch.Run(new ArangeLaunch(t, start, step));
         return t;
     }
 
@@ -77,20 +72,18 @@ public sealed partial class Tensor
     /// <summary><paramref name="count"/> evenly spaced values from start to stop inclusive.</summary>
     public static Tensor Linspace(double start, double stop, int count, DType dtype = DType.Float32)
     {
-        Check.NonNegative("Linspace", nameof(count), count);
+        Guard.NonNegative("Linspace", nameof(count), count);
         var t = Allocate([count], dtype);
-        for (int i = 0; i < count; i++) t.SetFlat(i, count == 1 ? start : start + (stop - start) * i / (count - 1));
-        StepTrace.Current?.Constant(t);
+        Launch.Run(new LinspaceLaunch(t, start, stop));
         return t;
     }
 
     /// <summary>The n×n identity matrix.</summary>
     public static Tensor Eye(int n, DType dtype = DType.Float32)
     {
-        Check.NonNegative("Eye", nameof(n), n);
+        Guard.NonNegative("Eye", nameof(n), n);
         var t = Allocate([n, n], dtype);
-        for (int i = 0; i < n; i++) t.SetFlat(i * n + i, 1);
-        StepTrace.Current?.Constant(t);
+        Launch.Run(new EyeLaunch(t));
         return t;
     }
 
@@ -99,8 +92,8 @@ public sealed partial class Tensor
     public static Tensor FromArray(float[] data, params int[] shape)
     {
         var s = ShapeFor("FromArray", data.Length, shape);
-        var t = new Tensor(s, DType.Float32, new Storage((float[])data.Clone()));
-        if (StepTrace.Current is { } trace) TraceFromArray(trace, t, data);
+        var t = Allocate(s, DType.Float32);
+        Launch.Run(new CopyArrayLaunch<float>(data, t));
         return t;
     }
 
@@ -109,8 +102,8 @@ public sealed partial class Tensor
     public static Tensor FromArray(double[] data, params int[] shape)
     {
         var s = ShapeFor("FromArray", data.Length, shape);
-        var t = new Tensor(s, DType.Float64, new Storage((double[])data.Clone()));
-        if (StepTrace.Current is { } trace) TraceFromArray(trace, t, data);
+        var t = Allocate(s, DType.Float64);
+        Launch.Run(new CopyArrayLaunch<double>(data, t));
         return t;
     }
 
@@ -118,36 +111,16 @@ public sealed partial class Tensor
     public static Tensor FromArray(float[,] data)
     {
         var t = Allocate([data.GetLength(0), data.GetLength(1)], DType.Float32);
-        FillFrom(t, data);
-        StepTrace.Current?.Add(Refill(t, data));
+        Launch.Run(new CopyMatrixLaunch<float>(data, t));
         return t;
-    }
-
-    private static Action Refill(Tensor t, float[,] data) => () => FillFrom(t, data);
-
-    private static void FillFrom(Tensor t, float[,] data)
-    {
-        int r = data.GetLength(0), c = data.GetLength(1);
-        var s = t.SpanF;
-        for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) s[i * c + j] = data[i, j];
     }
 
     /// <summary>A float64 matrix from a 2-d array.</summary>
     public static Tensor FromArray(double[,] data)
     {
         var t = Allocate([data.GetLength(0), data.GetLength(1)], DType.Float64);
-        FillFrom(t, data);
-        StepTrace.Current?.Add(Refill(t, data));
+        Launch.Run(new CopyMatrixLaunch<double>(data, t));
         return t;
-    }
-
-    private static Action Refill(Tensor t, double[,] data) => () => FillFrom(t, data);
-
-    private static void FillFrom(Tensor t, double[,] data)
-    {
-        int r = data.GetLength(0), c = data.GetLength(1);
-        var s = t.SpanD;
-        for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) s[i * c + j] = data[i, j];
     }
 
     /// <summary>A tensor of the given dtype from values given as doubles (handy in tests and examples).</summary>
@@ -155,34 +128,14 @@ public sealed partial class Tensor
     {
         var s = ShapeFor("From", data.Length, shape);
         var t = Allocate(s, dtype);
-        FillFrom(t, data);
-        StepTrace.Current?.Add(Refill(t, data));
+        Launch.Run(new ConvertArrayLaunch(data, t));
         return t;
-    }
-
-    private static Action Refill(Tensor t, double[] data) => () => FillFrom(t, data);
-
-    private static void FillFrom(Tensor t, double[] data)
-    {
-        for (int i = 0; i < data.Length; i++) t.SetFlat(i, data[i]);
-    }
-
-    private static void TraceFromArray(StepTrace trace, Tensor t, float[] data)
-    {
-        trace.Owns(t.Storage);
-        trace.Add(() => data.CopyTo(t.SpanF));
-    }
-
-    private static void TraceFromArray(StepTrace trace, Tensor t, double[] data)
-    {
-        trace.Owns(t.Storage);
-        trace.Add(() => data.CopyTo(t.SpanD));
     }
 
     private static int[] ShapeFor(string op, int length, int[] shape)
     {
         if (shape.Length == 0) return [length];
-        Check.ValidShape(op, shape);
+        Guard.ValidShape(op, shape);
         if (Shapes.Numel(shape) != length)
             throw ShapeErrors.DataLength(op, shape, length);
         return (int[])shape.Clone();
@@ -196,10 +149,10 @@ public sealed partial class Tensor
     public static Tensor Normal(Generator generator, double mean, double std, DType dtype, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        Arguments.NonNegative("Normal", nameof(std), std);
-        Check.ValidShape("Normal", shape);
+        Guard.NonNegativeNumber("Normal", nameof(std), std);
+        Guard.ValidShape("Normal", shape);
         var t = Allocate((int[])shape.Clone(), dtype);
-        DrawNormal(t, generator, mean, std);
+        Launch.Run(new DrawLaunch(t, generator, mean, std, normal: true));
         return t;
     }
 
@@ -213,27 +166,12 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(generator);
         if (!(double.IsFinite(low) && double.IsFinite(high) && high >= low))
             throw new ArgumentOutOfRangeException(nameof(high), high, $"Uniform: need finite low <= high, got low {low}, high {high}");
-        Check.ValidShape("Uniform", shape);
+        Guard.ValidShape("Uniform", shape);
         var t = Allocate((int[])shape.Clone(), dtype);
-        DrawUniform(t, generator, low, high);
+        Launch.Run(new DrawLaunch(t, generator, low, high, normal: false));
         return t;
     }
 
-    // Random draws are step actions: a replay draws again, in the order the eager step would.
-    private static void DrawNormal(Tensor t, Generator generator, double mean, double std)
-    {
-        if (StepTrace.Current is { } trace) { trace.RunAndRecord(Redraw(t, generator, mean, std, normal: true)); return; }
-        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, mean + std * generator.NextNormal());
-    }
-
-    private static void DrawUniform(Tensor t, Generator generator, double low, double high)
-    {
-        if (StepTrace.Current is { } trace) { trace.RunAndRecord(Redraw(t, generator, low, high, normal: false)); return; }
-        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, low + (high - low) * generator.NextDouble());
-    }
-
-    private static Action Redraw(Tensor t, Generator generator, double a, double b, bool normal) =>
-        normal ? () => DrawNormal(t, generator, a, b) : () => DrawUniform(t, generator, a, b);
 
     /// <summary>
     /// A one-hot matrix [labels.Length, classes]: row i has a 1 at column labels[i]. Not
@@ -242,22 +180,10 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, classes).</exception>
     public static Tensor OneHot(ReadOnlySpan<int> labels, int classes, DType dtype = DType.Float32)
     {
-        Check.Positive("OneHot", nameof(classes), classes);
+        Guard.Positive("OneHot", nameof(classes), classes);
+        Guard.Labels("OneHot", labels, classes);
         var t = Allocate([labels.Length, classes], dtype);
-        FillOneHot(t, labels, classes);
-        if (StepTrace.Current is { } trace) TraceOneHot(trace, t, trace.Index("OneHot", labels), classes);
+        Launch.RunIndexed("OneHot", new OneHotLaunch(t, classes), labels);
         return t;
     }
-
-    private static void FillOneHot(Tensor t, ReadOnlySpan<int> labels, int classes)
-    {
-        Check.Labels("OneHot", labels, classes);
-        for (int i = 0; i < labels.Length; i++) t.SetFlat(i * classes + labels[i], 1);
-    }
-
-    private static void TraceOneHot(StepTrace trace, Tensor t, ReadOnlyMemory<int> labels, int classes) => trace.Add(() =>
-    {
-        if (t.DType == DType.Float32) t.SpanF.Clear(); else t.SpanD.Clear();
-        FillOneHot(t, labels.Span, classes);
-    });
 }

@@ -1,7 +1,7 @@
 namespace AutoGrad.Losses;
 
 /// <summary>Argument checks shared by the losses and log-likelihoods, so their errors read alike.</summary>
-internal static class LossArguments
+internal static class LossGuards
 {
     public static void NotNull(Tensor t, string argument)
     {
@@ -11,7 +11,7 @@ internal static class LossArguments
     /// <summary>Elementwise losses take a prediction and a target of exactly the same shape: broadcasting [N] against [N, 1] would silently build an N×N loss.</summary>
     public static void SameShape(string op, Tensor prediction, string predictionName, Tensor target, string targetName)
     {
-        Check.SameDType(op, prediction, target);
+        Guard.SameDType(op, prediction, target);
         if (!Shapes.Equal(prediction.Shape, target.Shape))
             throw ShapeErrors.NotEqual(op, predictionName, prediction.ShapeArray, targetName, target.ShapeArray, "no broadcasting here: reshape one, e.g. .Reshape([-1])");
     }
@@ -24,7 +24,7 @@ internal static class LossArguments
         int n = logits.Shape[0], c = logits.Shape[1];
         if (labels.Length != n)
             throw new ArgumentException($"{op}: {labels.Length} labels for a batch of {n} rows ({logitsName} {Shapes.Format(logits.Shape)}); there must be one label per row", "labels");
-        Check.Labels(op, labels, c, $"{logitsName} have {c} classes");
+        Guard.Labels(op, labels, c, $"{logitsName} have {c} classes");
     }
 
     /// <summary>Logits [N, C] and target distributions of the same shape.</summary>
@@ -35,27 +35,30 @@ internal static class LossArguments
         SameShape(op, logits, "logits", targets, "targets");
     }
 
-    /// <summary>Every element is −1 or +1 (the perceptron's and hinge's labels). A value check, so replayed inside a captured step.</summary>
-    public static void PlusMinusOne(string op, Tensor targets)
-    {
-        if (Memory.StepTrace.Current is { } trace) { trace.Reads(targets); trace.RunAndRecord(Recheck(op, targets, null)); return; }
-        int i = FirstBad(targets, v => v is 1.0 or -1.0);
-        if (i >= 0)
-            throw new ArgumentException($"{op}: targets must be -1 or +1, got {targets.GetFlat(i)} at flat position {i}", "targets");
-    }
+    /// <summary>Every element is −1 or +1 (the perceptron's and hinge's labels). A value check: a launch, so a captured step checks again at every replay.</summary>
+    public static void PlusMinusOne(string op, Tensor targets) => Launch.Run(new ValueCheckLaunch(op, targets, null), targets);
 
-    /// <summary>Every element is in [0, 1] (probabilities, or 0/1 and soft labels). A value check, so replayed inside a captured step.</summary>
-    public static void UnitInterval(string op, Tensor t, string argument)
-    {
-        if (Memory.StepTrace.Current is { } trace) { trace.Reads(t); trace.RunAndRecord(Recheck(op, t, argument)); return; }
-        int i = FirstBad(t, v => v >= 0 && v <= 1);
-        if (i >= 0)
-            throw new ArgumentOutOfRangeException(argument, t.GetFlat(i), $"{op}: {argument} must be in [0, 1], got {t.GetFlat(i)} at flat position {i}");
-    }
+    /// <summary>Every element is in [0, 1] (probabilities, or 0/1 and soft labels). A value check: a launch, so a captured step checks again at every replay.</summary>
+    public static void UnitInterval(string op, Tensor t, string argument) => Launch.Run(new ValueCheckLaunch(op, t, argument), t);
 
-    // The closure lives here, not in the checks, so an eager check never allocates one.
-    private static Action Recheck(string op, Tensor t, string? unitIntervalArgument) =>
-        unitIntervalArgument is null ? () => PlusMinusOne(op, t) : () => UnitInterval(op, t, unitIntervalArgument);
+    private readonly struct ValueCheckLaunch(string op, Tensor t, string? unitIntervalArgument) : ILaunch
+    {
+        public void Run()
+        {
+            if (unitIntervalArgument is null)
+            {
+                int i = FirstBad(t, v => v is 1.0 or -1.0);
+                if (i >= 0)
+                    throw new ArgumentException($"{op}: targets must be -1 or +1, got {t.GetFlat(i)} at flat position {i}", "targets");
+            }
+            else
+            {
+                int i = FirstBad(t, v => v >= 0 && v <= 1);
+                if (i >= 0)
+                    throw new ArgumentOutOfRangeException(unitIntervalArgument, t.GetFlat(i), $"{op}: {unitIntervalArgument} must be in [0, 1], got {t.GetFlat(i)} at flat position {i}");
+            }
+        }
+    }
 
     // Scans in place (no copy), so validation allocates nothing in a training loop.
     private static int FirstBad(Tensor t, Func<double, bool> ok)

@@ -41,7 +41,7 @@ public sealed class Generator
     /// <exception cref="InvalidOperationException">Called directly by a step inside <see cref="Memory.StepPlan.Capture"/>.</exception>
     public ulong NextUInt64()
     {
-        Memory.StepTrace.Refuse("Generator", DrawRefusal);
+        Launch.HostCode("Generator", DrawRefusal);
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
         ulong t = _s1 << 17;
         _s2 ^= _s0;
@@ -74,7 +74,7 @@ public sealed class Generator
     /// <summary>A standard normal sample (Marsaglia's polar method).</summary>
     public double NextNormal()
     {
-        Memory.StepTrace.Refuse("Generator", DrawRefusal);
+        Launch.HostCode("Generator", DrawRefusal);
         if (_hasSpare)
         {
             _hasSpare = false;

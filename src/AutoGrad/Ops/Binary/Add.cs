@@ -1,0 +1,26 @@
+using System.Runtime.CompilerServices;
+using AutoGrad.Kernels;
+using AutoGrad.Ops;
+
+namespace AutoGrad;
+
+/// <summary>add: y = a + b, broadcasting.</summary>
+internal sealed class AddNode : BinaryNode<AddNode, AddKernel>
+{
+    public override string Name => "add";
+    public override string Rule => "y = a + b;  ∂y/∂a = 1, ∂y/∂b = 1";
+    protected override bool SavesInput(int i) => false;
+    protected internal override void Backward(Tensor g, Tensor?[] grads)
+    {
+        if (NeedsGrad(0)) grads[0] = g.SumToShape(Input(0).ShapeArray);
+        if (NeedsGrad(1)) grads[1] = g.SumToShape(Input(1).ShapeArray);
+    }
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>y = a + b elementwise with broadcasting (also <c>a + b</c>).</summary>
+    /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
+    /// <exception cref="ArgumentException">The dtypes differ.</exception>
+    public static Tensor Add(Tensor a, Tensor b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => AddNode.Apply(a, b, file, line);
+}

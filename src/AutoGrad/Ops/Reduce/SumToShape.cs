@@ -1,0 +1,26 @@
+using System.Runtime.CompilerServices;
+
+namespace AutoGrad;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Sums this gradient-shaped tensor down to <paramref name="shape"/>, undoing NumPy
+    /// broadcasting: leading dimensions are summed away and dimensions that are 1 in
+    /// <paramref name="shape"/> are summed with keep-dim. The one place where broadcasting is
+    /// undone (every binary primitive's backward calls it); a composition of sum and reshape.
+    /// </summary>
+    /// <exception cref="ShapeException"><paramref name="shape"/> does not broadcast to this tensor's shape.</exception>
+    public Tensor SumToShape(ReadOnlySpan<int> shape, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (Shapes.Equal(ShapeArray, shape)) return this;
+        if (!Shapes.BroadcastsTo(shape, ShapeArray))
+            throw ShapeErrors.CannotSumTo(ShapeArray, shape);
+        int lead = Rank - shape.Length;
+        var axes = new List<int>();
+        for (int d = 0; d < Rank; d++)
+            if (d < lead || (shape[d - lead] == 1 && ShapeArray[d] != 1)) axes.Add(d);
+        var target = shape.ToArray();
+        return axes.Count == 0 ? Reshape(target, file, line) : Sum([.. axes], keepDim: true, file, line).Reshape(target, file, line);
+    }
+}
