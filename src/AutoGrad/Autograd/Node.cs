@@ -110,7 +110,20 @@ public abstract class Node
     /// hands back at every step (nodes are recycled with the scope), else a new one. The caller sets
     /// the op's parameters on it before <see cref="Record(Node, Tensor, Tensor, string, int)"/>.
     /// </summary>
-    internal static T New<T>() where T : Node, new() => new();
+    internal static T New<T>() where T : Node, INodeType<T> =>
+        Memory.StepScope.Recycling is { } scope ? scope.Node<T>() : T.Create();
+
+    /// <summary>Makes a recycled node ready to be recorded again.</summary>
+    internal void Reset()
+    {
+        IsFreed = false;
+        PendingGrad = null;
+        _inputArray = null;
+        _moreVersions = null;
+        _output = null;
+        In0 = In1 = null;
+        InputCount = 0;
+    }
 
     /// <summary>Records <paramref name="node"/>, an op of one input, as the producer of <paramref name="output"/>.</summary>
     internal static Tensor Record(Node node, Tensor output, Tensor a, string file, int line)
@@ -193,4 +206,13 @@ public abstract class Node
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} -> {Shapes.Format(OutputShape)} at {Site}";
+}
+
+/// <summary>
+/// A primitive's node type: <see cref="Create"/> makes one without reflection (a generic
+/// <c>new T()</c> goes through <c>Activator</c>, several times slower than the op it records).
+/// </summary>
+internal interface INodeType<TSelf> where TSelf : Node
+{
+    static abstract TSelf Create();
 }

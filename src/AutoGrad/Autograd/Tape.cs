@@ -246,7 +246,10 @@ public static class Tape
             if (root.Numel != 1)
                 throw new AutogradException(
                     $"backward: the output has shape {Shapes.Format(root.ShapeArray)} ({root.Numel} elements); backward without a seed gradient needs a one-element output. Reduce it first (e.g. .Sum() or .Mean()) or pass a seed of shape {Shapes.Format(root.ShapeArray)}.");
-            return Tensor.OnesLike(root);
+            // An op result, not a creation: inside a step scope the seed is recycled with the step.
+            var one = Tensor.Empty(root.ShapeArray, root.DType);
+            one.Fill(1);
+            return one;
         }
         Guard.SameDType("backward (seed)", root, seed);
         Guard.SameShape("backward (seed)", root, seed);

@@ -18,7 +18,7 @@ public sealed partial class Tensor
         // An all −∞ (or +∞) row has an infinite max; shifting by it would give NaN.
         m = Where(m.Abs().Lt(double.PositiveInfinity), m, 0.0);
         var r = (this - m).Exp().Sum(axes, keepDim: true).Log() + m;
-        if (!keepDim) r = r.Reshape(Shapes.Reduced(ShapeArray, Shapes.NormalizeAxes("logsumexp", axes, Rank), keepDim: false));
+        if (!keepDim) r = r.Reshape(Shapes.ReducedKept(ShapeArray, Shapes.NormalizeAxesKept("logsumexp", axes, Rank), keepDim: false));
         return r;
     }
 

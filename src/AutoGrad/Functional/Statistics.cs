@@ -10,7 +10,7 @@ public sealed partial class Tensor
     public Tensor Mean(int[]? axes = null, bool keepDim = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         using var _ = SourceSite.Enter("mean", file, line);
-        var ax = Shapes.NormalizeAxes("mean", axes, Rank);
+        var ax = Shapes.NormalizeAxesKept("mean", axes, Rank);
         long n = 1;
         foreach (int a in ax) n *= ShapeArray[a];
         return Sum(ax, keepDim) * (1.0 / n);

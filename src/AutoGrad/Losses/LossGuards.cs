@@ -24,7 +24,9 @@ internal static class LossGuards
         int n = logits.Shape[0], c = logits.Shape[1];
         if (labels.Length != n)
             throw new ArgumentException($"{op}: {labels.Length} labels for a batch of {n} rows ({logitsName} {Shapes.Format(logits.Shape)}); there must be one label per row", "labels");
-        Guard.Labels(op, labels, c, $"{logitsName} have {c} classes");
+        // The context is worded only when a label is out of range: a training step allocates no message.
+        for (int i = 0; i < labels.Length; i++)
+            if ((uint)labels[i] >= (uint)c) Guard.Labels(op, labels, c, $"{logitsName} have {c} classes");
     }
 
     /// <summary>Logits [N, C] and target distributions of the same shape.</summary>

@@ -14,7 +14,7 @@ public sealed partial class Tensor
     private static Tensor CompareSwapped<K>(string op, Tensor a, Tensor b) where K : IBinaryKernel
     {
         Guard.SameDType(op, a, b);
-        if (!Shapes.Equal(a.ShapeArray, b.ShapeArray)) Shapes.Broadcast(op, a.ShapeArray, b.ShapeArray);
+        if (!Shapes.Equal(a.ShapeArray, b.ShapeArray)) Shapes.BroadcastKept(op, a.ShapeArray, b.ShapeArray);
         return Binary<K>(op, b, a);
     }
 

@@ -50,7 +50,7 @@ internal static class Dispatch
         // Shape arrays are never mutated, so an equal shape is shared rather than copied.
         var shape = Shapes.Equal(a.ShapeArray, b.ShapeArray) ? a.ShapeArray
             : Shapes.Numel(b.ShapeArray) == 1 && a.Rank >= b.Rank ? a.ShapeArray
-            : Shapes.Broadcast(op, a.ShapeArray, b.ShapeArray);
+            : Shapes.BroadcastKept(op, a.ShapeArray, b.ShapeArray);
         var y = Tensor.Empty(shape, a.DType);
         Launch.Run(new BinaryLaunch<K>(a, b, y), a, b);
         return y;

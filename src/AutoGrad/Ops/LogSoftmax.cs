@@ -10,8 +10,10 @@ namespace AutoGrad;
 /// classifier's loss). Its backward runs as one fused kernel too, or as recorded ops
 /// (G − e^y·ΣG) under create-graph.
 /// </summary>
-internal sealed class LogSoftmaxNode : Node
+internal sealed class LogSoftmaxNode : Node, INodeType<LogSoftmaxNode>
 {
+    public static LogSoftmaxNode Create() => new();
+
     private int _axis;
 
     public override string Name => "log_softmax";

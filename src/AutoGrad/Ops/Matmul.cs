@@ -10,8 +10,10 @@ namespace AutoGrad;
 /// transposes when its flag is set. dA and dB are matmuls of G with the other operand, with the
 /// flags chosen so no transpose is ever materialized.
 /// </summary>
-internal sealed class MatmulNode : Node
+internal sealed class MatmulNode : Node, INodeType<MatmulNode>
 {
+    public static MatmulNode Create() => new();
+
     private bool _transA, _transB;
 
     public override string Name => "matmul";
@@ -29,10 +31,7 @@ internal sealed class MatmulNode : Node
         int kb = transB ? cb : rb, n = transB ? rb : cb;
         if (k != kb)
             throw ShapeErrors.InnerMismatch(a.ShapeArray, transA, b.ShapeArray, transB, transA ? a.Rank - 2 : a.Rank - 1, transB ? b.Rank - 1 : b.Rank - 2);
-        var shape = (int[])a.ShapeArray.Clone();
-        shape[^2] = m;
-        shape[^1] = n;
-        var y = Tensor.Empty(shape, a.DType);
+        var y = Tensor.Empty(Shapes.WithMatrix(a.ShapeArray, m, n), a.DType);
         Launch.Run(new MatmulLaunch(a, b, y, transA, transB, k), a, b);
         if (Dispatch.ShouldRecord(a, b))
         {

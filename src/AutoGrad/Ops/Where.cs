@@ -9,8 +9,10 @@ namespace AutoGrad;
 /// of the branch not taken is exactly zero, and every backward rule keeps a zero gradient zero, so
 /// <c>Where(x &gt; 0, x.Log(), 0)</c> has a finite gradient everywhere. cond is a constant input.
 /// </summary>
-internal sealed class WhereNode : Node
+internal sealed class WhereNode : Node, INodeType<WhereNode>
 {
+    public static WhereNode Create() => new();
+
     public override string Name => "where";
     public override string Rule => "y = cond ? a : b;  ∂y/∂a = [cond], ∂y/∂b = [not cond]";
     protected override bool SavesInput(int i) => i == 0;

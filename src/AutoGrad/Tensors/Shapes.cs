@@ -53,23 +53,75 @@ public static class Shapes
     /// contain a 1, and the result takes the larger.
     /// </summary>
     /// <exception cref="ShapeException">The shapes are not broadcastable; names the op and the dimension.</exception>
-    public static int[] Broadcast(string op, ReadOnlySpan<int> a, ReadOnlySpan<int> b) =>
+    public static int[] Broadcast(string op, ReadOnlySpan<int> a, ReadOnlySpan<int> b) => BroadcastKept(op, a, b).ToArray();
+
+    /// <summary><see cref="Broadcast"/>, kept (see <see cref="Keep"/>).</summary>
+    internal static int[] BroadcastKept(string op, ReadOnlySpan<int> a, ReadOnlySpan<int> b) =>
         TryBroadcast(a, b, out var result) ? result : throw ShapeErrors.NotBroadcastable(op, a, b);
 
-    /// <summary>The NumPy broadcast of two shapes, or false when some pair of sizes is neither equal nor 1.</summary>
+    /// <summary>
+    /// The NumPy broadcast of two shapes, or false when some pair of sizes is neither equal nor 1.
+    /// The result is kept (see <see cref="Keep"/>): an op's output shape, never to be changed.
+    /// </summary>
     internal static bool TryBroadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b, out int[] result)
     {
-        if (a.SequenceEqual(b)) { result = a.ToArray(); return true; }
+        if (a.SequenceEqual(b)) { result = Keep(a); return true; }
         int rank = Math.Max(a.Length, b.Length);
-        result = new int[rank];
+        Span<int> r = stackalloc int[rank];
         for (int i = 0; i < rank; i++)
         {
             int da = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
             int db = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
             if (da != db && da != 1 && db != 1) { result = []; return false; }
-            result[i] = da == 1 ? db : da;
+            r[i] = da == 1 ? db : da;
         }
+        result = Keep(r);
         return true;
+    }
+
+    /// <summary>
+    /// An array holding <paramref name="values"/> that nobody may change (an op's shape, a node's
+    /// axes): inside a step scope the one it handed out at this point of the last step if equal
+    /// (so a steady-state step allocates none), else a new copy.
+    /// </summary>
+    internal static int[] Keep(ReadOnlySpan<int> values) => Memory.StepScope.Recycling is { } scope ? scope.Ints(values) : values.ToArray();
+
+    /// <summary><paramref name="shape"/> with dimension <paramref name="axis"/> replaced by <paramref name="size"/>, kept.</summary>
+    internal static int[] With(ReadOnlySpan<int> shape, int axis, int size)
+    {
+        Span<int> r = stackalloc int[shape.Length];
+        shape.CopyTo(r);
+        r[axis] = size;
+        return Keep(r);
+    }
+
+    /// <summary><paramref name="shape"/> with its last two dimensions replaced by <paramref name="rows"/> and <paramref name="cols"/>, kept.</summary>
+    internal static int[] WithMatrix(ReadOnlySpan<int> shape, int rows, int cols)
+    {
+        Span<int> r = stackalloc int[shape.Length];
+        shape.CopyTo(r);
+        r[^2] = rows;
+        r[^1] = cols;
+        return Keep(r);
+    }
+
+    /// <summary><paramref name="shape"/> with a dimension of <paramref name="size"/> inserted at <paramref name="axis"/>, kept.</summary>
+    internal static int[] Inserted(ReadOnlySpan<int> shape, int axis, int size)
+    {
+        Span<int> r = stackalloc int[shape.Length + 1];
+        shape[..axis].CopyTo(r);
+        r[axis] = size;
+        shape[axis..].CopyTo(r[(axis + 1)..]);
+        return Keep(r);
+    }
+
+    /// <summary><paramref name="shape"/> without dimension <paramref name="axis"/>, kept.</summary>
+    internal static int[] Removed(ReadOnlySpan<int> shape, int axis)
+    {
+        Span<int> r = stackalloc int[shape.Length - 1];
+        shape[..axis].CopyTo(r);
+        shape[(axis + 1)..].CopyTo(r[axis..]);
+        return Keep(r);
     }
 
     /// <summary>True when <paramref name="from"/> broadcasts to exactly <paramref name="to"/>.</summary>
@@ -96,33 +148,39 @@ public static class Shapes
     /// Normalizes a list of axes (null = all axes) into a sorted, duplicate-free array.
     /// </summary>
     /// <exception cref="ShapeException">An axis is out of range or repeated.</exception>
-    public static int[] NormalizeAxes(string op, int[]? axes, int rank)
+    public static int[] NormalizeAxes(string op, int[]? axes, int rank) => NormalizeAxesKept(op, axes, rank).ToArray();
+
+    /// <summary><see cref="NormalizeAxes"/>, kept (see <see cref="Keep"/>).</summary>
+    internal static int[] NormalizeAxesKept(string op, int[]? axes, int rank)
     {
+        Span<int> result = stackalloc int[axes?.Length ?? rank];
         if (axes is null)
         {
-            var all = new int[rank];
-            for (int i = 0; i < rank; i++) all[i] = i;
-            return all;
+            for (int i = 0; i < rank; i++) result[i] = i;
+            return Keep(result);
         }
-        var result = new int[axes.Length];
         for (int i = 0; i < axes.Length; i++) result[i] = NormalizeAxis(op, axes[i], rank);
-        Array.Sort(result);
+        result.Sort();
         for (int i = 1; i < result.Length; i++)
             if (result[i] == result[i - 1])
                 throw ShapeErrors.RepeatedAxis(op, result[i], axes);
-        return result;
+        return Keep(result);
     }
 
     /// <summary>The shape left after reducing <paramref name="axes"/> (kept as size 1 when <paramref name="keepDim"/>).</summary>
-    public static int[] Reduced(ReadOnlySpan<int> shape, ReadOnlySpan<int> axes, bool keepDim)
+    public static int[] Reduced(ReadOnlySpan<int> shape, ReadOnlySpan<int> axes, bool keepDim) => ReducedKept(shape, axes, keepDim).ToArray();
+
+    /// <summary><see cref="Reduced"/>, kept (see <see cref="Keep"/>).</summary>
+    internal static int[] ReducedKept(ReadOnlySpan<int> shape, ReadOnlySpan<int> axes, bool keepDim)
     {
-        var result = new List<int>(shape.Length);
+        Span<int> result = stackalloc int[shape.Length];
+        int n = 0;
         for (int i = 0; i < shape.Length; i++)
         {
             bool reduced = axes.Contains(i);
-            if (!reduced) result.Add(shape[i]);
-            else if (keepDim) result.Add(1);
+            if (!reduced) result[n++] = shape[i];
+            else if (keepDim) result[n++] = 1;
         }
-        return result.ToArray();
+        return Keep(result[..n]);
     }
 }

@@ -24,20 +24,14 @@ internal sealed class Storage
         dtype == DType.Float32 ? new Storage(count == 0 ? [] : new float[count]) : new Storage(count == 0 ? [] : new double[count]);
 
     /// <summary>
-    /// A buffer for an op result, with undefined contents (the kernel writes every element): from
-    /// the pool when a <see cref="Memory.StepScope"/> is active (and recycled when it ends), else a
-    /// plain allocation, which a recorder attached to the launch funnel owns for good.
+    /// A buffer for an op result outside a step scope's recycling, with undefined contents (the
+    /// kernel writes every element): a plain allocation, which a recorder attached to the launch
+    /// funnel owns for good. Inside a <see cref="Memory.StepScope"/> op results take a pooled
+    /// buffer instead (<see cref="Rent"/>).
     /// </summary>
     public static Storage ForOpResult(DType dtype, int count)
     {
         if (count == 0) return Allocate(dtype, 0);
-        if (!Launch.IsRecording && Memory.StepScope.Current is { } scope)
-        {
-            var s = dtype == DType.Float32 ? new Storage(Memory.BufferPool.RentFloat(count, zeroed: false)) : new Storage(Memory.BufferPool.RentDouble(count, zeroed: false));
-            s._pooled = true;
-            scope.Track(s);
-            return s;
-        }
         var owned = dtype == DType.Float32
             ? new Storage(GC.AllocateUninitializedArray<float>(count))
             : new Storage(GC.AllocateUninitializedArray<double>(count));
@@ -45,12 +39,41 @@ internal sealed class Storage
         return owned;
     }
 
+    /// <summary>The buffer of every dead handle (a recycled op result after its scope ended): any access throws.</summary>
+    public static readonly Storage Dead = NewDead();
+
+    private static Storage NewDead()
+    {
+        var s = new Storage(Array.Empty<float>()) { F = null };
+        s.Released = true;
+        return s;
+    }
+
+    /// <summary>Takes a pooled buffer of <paramref name="count"/> elements for a recycled handle (contents undefined).</summary>
+    public void Rent(DType dtype, int count)
+    {
+        F = null;
+        D = null;
+        Released = false;
+        if (count == 0)
+        {
+            if (dtype == DType.Float32) F = []; else D = [];
+            _pooled = false;
+            return;
+        }
+        if (dtype == DType.Float32) F = Memory.BufferPool.RentFloat(count, zeroed: false);
+        else D = Memory.BufferPool.RentDouble(count, zeroed: false);
+        _pooled = true;
+    }
+
     /// <summary>Gives a pooled buffer back; later access through this storage throws.</summary>
     public void Release()
     {
-        if (!_pooled) return;
-        if (F is not null) Memory.BufferPool.Return(F);
-        if (D is not null) Memory.BufferPool.Return(D);
+        if (_pooled)
+        {
+            if (F is not null) Memory.BufferPool.Return(F);
+            if (D is not null) Memory.BufferPool.Return(D);
+        }
         F = null;
         D = null;
         Released = true;

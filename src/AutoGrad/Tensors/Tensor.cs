@@ -14,16 +14,20 @@ namespace AutoGrad;
 /// </remarks>
 public sealed partial class Tensor
 {
-    internal readonly int[] ShapeArray;
-    internal readonly Storage Storage;
+    // Mutable only for a StepScope, which recycles op results' handles (see Revive and Kill).
+    internal int[] ShapeArray;
+    internal Storage Storage;
     private bool _requiresGrad;
     private Tensor? _grad;
 
+    /// <summary>The buffer object this handle owns and recycles with its step scope (op results inside a StepScope only).</summary>
+    private Storage? _recycled;
+
     /// <summary>Element type.</summary>
-    public DType DType { get; }
+    public DType DType { get; private set; }
 
     /// <summary>Number of elements (1 for a scalar, 0 when a dimension is 0).</summary>
-    public int Numel { get; }
+    public int Numel { get; private set; }
 
     /// <summary>The op that produced this tensor, or null for a leaf (created by the user, or computed with nothing to record).</summary>
     public Node? GradFn { get; internal set; }
@@ -43,7 +47,45 @@ public sealed partial class Tensor
     /// An op result whose contents are undefined (the kernel writes every element): pooled inside a
     /// StepScope, else allocated. Every op's output starts here or at <see cref="EmptyZeroed"/>.
     /// </summary>
-    internal static Tensor Empty(int[] shape, DType dtype) => new(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape)));
+    internal static Tensor Empty(int[] shape, DType dtype)
+    {
+        if (Memory.StepScope.Recycling is { } scope) return scope.Result(shape, dtype);
+        return new(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape)));
+    }
+
+    /// <summary>A new handle on <paramref name="storage"/> (a reshape, a detach): recycled with the step scope inside one.</summary>
+    internal static Tensor View(int[] shape, DType dtype, Storage storage)
+    {
+        if (Memory.StepScope.Recycling is { } scope) return scope.View(shape, dtype, storage);
+        return new(shape, dtype, storage);
+    }
+
+    /// <summary>Makes a recycled handle an op result of <paramref name="shape"/> with a pooled buffer (<paramref name="recycle"/>) or a view of <paramref name="storage"/>.</summary>
+    internal void Revive(int[] shape, DType dtype, Storage? storage, bool recycle)
+    {
+        ShapeArray = shape;
+        DType = dtype;
+        Numel = Shapes.Numel(shape);
+        if (recycle)
+        {
+            _recycled ??= new Storage(Array.Empty<float>());
+            _recycled.Rent(dtype, Numel);
+            Storage = _recycled;
+        }
+        else Storage = storage!;
+    }
+
+    /// <summary>Ends a recycled handle's life with its scope: its buffer goes back to the pool and every later use throws.</summary>
+    internal void Kill()
+    {
+        _recycled?.Release();
+        Storage = Storage.Dead;
+        GradFn = null;
+        Name = null;
+        _grad = null;
+        _gradPendingZero = false;
+        _requiresGrad = false;
+    }
 
     /// <summary>A zero-filled op result, for kernels that write only some elements or accumulate.</summary>
     internal static Tensor EmptyZeroed(int[] shape, DType dtype)
@@ -307,7 +349,13 @@ public sealed partial class Tensor
     /// A leaf sharing this tensor's storage, with no history and no gradient requirement: what the
     /// tape sees as a constant.
     /// </summary>
-    public Tensor Detach() => new(ShapeArray, DType, Storage) { Name = Name };
+    public Tensor Detach()
+    {
+        // A detached op result inside a step scope lives exactly as long as its buffer.
+        var t = Storage.IsPooled ? View(ShapeArray, DType, Storage) : new(ShapeArray, DType, Storage);
+        t.Name = Name;
+        return t;
+    }
 
     /// <summary>A leaf copy with its own storage (no history).</summary>
     public Tensor Clone()

@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>add: y = a + b, broadcasting.</summary>
-internal sealed class AddNode : BinaryNode<AddNode, AddKernel>
+internal sealed class AddNode : BinaryNode<AddNode, AddKernel>, INodeType<AddNode>
 {
+    public static AddNode Create() => new();
+
     public override string Name => "add";
     public override string Rule => "y = a + b;  ∂y/∂a = 1, ∂y/∂b = 1";
     protected override bool SavesInput(int i) => false;

@@ -8,9 +8,9 @@ namespace AutoGrad.Ops;
 /// the kernel <typeparamref name="K"/> and records a <typeparamref name="TSelf"/>. Gradients are
 /// reduced back to each input's shape by <c>SumToShape</c>, the one place where broadcasting is undone.
 /// </summary>
-internal abstract class BinaryNode<TSelf, K> : Node where TSelf : BinaryNode<TSelf, K>, new() where K : IBinaryKernel
+internal abstract class BinaryNode<TSelf, K> : Node where TSelf : BinaryNode<TSelf, K>, INodeType<TSelf> where K : IBinaryKernel
 {
-    private static readonly string s_name = new TSelf().Name;
+    private static readonly string s_name = TSelf.Create().Name;
 
     public static Tensor Apply(Tensor a, Tensor b, string file, int line)
     {
@@ -26,7 +26,7 @@ internal abstract class BinaryNode<TSelf, K> : Node where TSelf : BinaryNode<TSe
 /// The reverse rule shared by the two products, mul and safe_mul: ∂y/∂a = b, ∂y/∂b = a (each times G
 /// with <c>SafeMul</c>, summed back over broadcast axes).
 /// </summary>
-internal abstract class ProductNode<TSelf, K> : BinaryNode<TSelf, K> where TSelf : ProductNode<TSelf, K>, new() where K : IBinaryKernel
+internal abstract class ProductNode<TSelf, K> : BinaryNode<TSelf, K> where TSelf : ProductNode<TSelf, K>, INodeType<TSelf> where K : IBinaryKernel
 {
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
 

@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>div: y = a/b, broadcasting.</summary>
-internal sealed class DivNode : BinaryNode<DivNode, DivKernel>
+internal sealed class DivNode : BinaryNode<DivNode, DivKernel>, INodeType<DivNode>
 {
+    public static DivNode Create() => new();
+
     public override string Name => "div";
     public override string Rule => "y = a/b;  ∂y/∂a = 1/b, ∂y/∂b = −a/b²";
     protected override bool SavesInput(int i) => i == 1 || NeedsGrad(1);

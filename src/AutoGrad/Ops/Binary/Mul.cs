@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>mul: y = a·b elementwise, broadcasting; its reverse rule is the products' (<see cref="ProductNode{TSelf, K}"/>).</summary>
-internal sealed class MulNode : ProductNode<MulNode, MulKernel>
+internal sealed class MulNode : ProductNode<MulNode, MulKernel>, INodeType<MulNode>
 {
+    public static MulNode Create() => new();
+
     public override string Name => "mul";
     public override string Rule => "y = a·b;  ∂y/∂a = b, ∂y/∂b = a";
 }

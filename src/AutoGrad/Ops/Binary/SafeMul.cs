@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
@@ -9,8 +10,10 @@ namespace AutoGrad;
 /// Backward rules multiply by local derivatives with it, so a structurally zero gradient stays zero.
 /// Its reverse rule is the products' (<see cref="ProductNode{TSelf, K}"/>).
 /// </summary>
-internal sealed class SafeMulNode : ProductNode<SafeMulNode, SafeMulKernel>
+internal sealed class SafeMulNode : ProductNode<SafeMulNode, SafeMulKernel>, INodeType<SafeMulNode>
 {
+    public static SafeMulNode Create() => new();
+
     public override string Name => "safe_mul";
     public override string Rule => "y = a·b (0 if a or b is 0);  ∂y/∂a = b, ∂y/∂b = a";
 }

@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>sub: y = a − b, broadcasting.</summary>
-internal sealed class SubNode : BinaryNode<SubNode, SubKernel>
+internal sealed class SubNode : BinaryNode<SubNode, SubKernel>, INodeType<SubNode>
 {
+    public static SubNode Create() => new();
+
     public override string Name => "sub";
     public override string Rule => "y = a − b;  ∂y/∂a = 1, ∂y/∂b = −1";
     protected override bool SavesInput(int i) => false;

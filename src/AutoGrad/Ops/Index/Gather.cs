@@ -6,8 +6,10 @@ using AutoGrad.Ops;
 namespace AutoGrad;
 
 /// <summary>gather: one element picked along an axis per position of the other axes; the gradient is scattered back (scatter_add).</summary>
-internal sealed class GatherNode : Node
+internal sealed class GatherNode : Node, INodeType<GatherNode>
 {
+    public static GatherNode Create() => new();
+
     private int _axis;
     private IndexRef _index;
     private bool _keepDim;
@@ -23,7 +25,7 @@ internal sealed class GatherNode : Node
         if (index.Length != outer * inner)
             throw ShapeErrors.IndexCount("gather", x.ShapeArray, a, outer * inner, index.Length, "one per position of the other dimensions");
         Guard.Indices("gather", index, n, a);
-        var y = Tensor.Empty(Shapes.Reduced(x.ShapeArray, [a], keepDim), x.DType);
+        var y = Tensor.Empty(keepDim ? Shapes.With(x.ShapeArray, a, 1) : Shapes.Removed(x.ShapeArray, a), x.DType);
         var bound = Launch.RunIndexed("gather", new GatherLaunch(x, y, outer, n, inner, a), index, x);
         if (Dispatch.ShouldRecord(x))
         {

@@ -6,8 +6,10 @@ using AutoGrad.Ops;
 namespace AutoGrad;
 
 /// <summary>index_add: the adjoint of index_select, slices added into a zero tensor at indexed positions; the gradient selects them back.</summary>
-internal sealed class IndexAddNode : Node
+internal sealed class IndexAddNode : Node, INodeType<IndexAddNode>
 {
+    public static IndexAddNode Create() => new();
+
     private int _axis;
     private IndexRef _index;
 
@@ -21,8 +23,7 @@ internal sealed class IndexAddNode : Node
         if (index.Length != x.ShapeArray[a])
             throw ShapeErrors.IndexCount("index_add", x.ShapeArray, a, x.ShapeArray[a], index.Length, "one per slice along it");
         Guard.Indices("index_add", index, size, a);
-        var shape = (int[])x.ShapeArray.Clone();
-        shape[a] = size;
+        var shape = Shapes.With(x.ShapeArray, a, size);
         var (outer, _, inner) = Dispatch.Split(shape, a);
         var y = Tensor.EmptyZeroed(shape, x.DType);
         var bound = Launch.RunIndexed("index_add", new IndexAddLaunch(x, y, outer, size, inner, a), index, x);

@@ -14,7 +14,7 @@ internal readonly struct IndexRef
 
     /// <summary>The indices to keep: the bound range if there is one, else a copy of the span.</summary>
     public static IndexRef Keep(ReadOnlySpan<int> index, ReadOnlyMemory<int> bound) =>
-        bound.IsEmpty ? new(index.ToArray())
+        bound.IsEmpty ? new(Memory.StepScope.Recycling is { } scope ? scope.CopyOf(index) : index.ToArray())
         : new(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bound, out var a) && a.Offset == 0 && a.Count == a.Array!.Length ? a.Array : bound);
 
     public ReadOnlySpan<int> Span => _value is int[] a ? a : ((ReadOnlyMemory<int>)_value).Span;

@@ -6,8 +6,10 @@ using AutoGrad.Ops;
 namespace AutoGrad;
 
 /// <summary>index_select: whole slices picked along an axis (indices may repeat); the gradient is index-added back.</summary>
-internal sealed class IndexSelectNode : Node
+internal sealed class IndexSelectNode : Node, INodeType<IndexSelectNode>
 {
+    public static IndexSelectNode Create() => new();
+
     private int _axis;
     private IndexRef _index;
 
@@ -20,9 +22,7 @@ internal sealed class IndexSelectNode : Node
         int a = Shapes.NormalizeAxis("index_select", axis, x.Rank);
         var (outer, n, inner) = Dispatch.Split(x.ShapeArray, a);
         Guard.Indices("index_select", index, n, a);
-        var shape = (int[])x.ShapeArray.Clone();
-        shape[a] = index.Length;
-        var y = Tensor.Empty(shape, x.DType);
+        var y = Tensor.Empty(Shapes.With(x.ShapeArray, a, index.Length), x.DType);
         var bound = Launch.RunIndexed("index_select", new IndexSelectLaunch(x, y, outer, n, inner, a), index, x);
         if (Dispatch.ShouldRecord(x))
         {

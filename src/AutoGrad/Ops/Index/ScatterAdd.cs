@@ -6,8 +6,10 @@ using AutoGrad.Ops;
 namespace AutoGrad;
 
 /// <summary>scatter_add: the adjoint of gather, elements added into a zero tensor at indexed positions; the gradient gathers them back.</summary>
-internal sealed class ScatterAddNode : Node
+internal sealed class ScatterAddNode : Node, INodeType<ScatterAddNode>
 {
+    public static ScatterAddNode Create() => new();
+
     private int _axis;
     private IndexRef _index;
 
@@ -18,9 +20,7 @@ internal sealed class ScatterAddNode : Node
     public static Tensor Apply(Tensor x, int axis, ReadOnlySpan<int> index, int size, string file, int line)
     {
         int a = Shapes.NormalizeAxis("scatter_add", axis, x.Rank + 1);
-        var shape = new List<int>(x.ShapeArray);
-        shape.Insert(a, size);
-        var outShape = shape.ToArray();
+        var outShape = Shapes.Inserted(x.ShapeArray, a, size);
         var (outer, n, inner) = Dispatch.Split(outShape, a);
         if (index.Length != outer * inner)
             throw ShapeErrors.IndexCount("scatter_add", outShape, a, outer * inner, index.Length, $"one per element of {Shapes.Format(x.ShapeArray)}");

@@ -8,8 +8,10 @@ namespace AutoGrad;
 /// max: y = max x over the given axes; NaN propagates. The gradient goes to the positions that
 /// attain the maximum, shared equally among ties (which lies between the one-sided derivatives).
 /// </summary>
-internal sealed class MaxNode : Node
+internal sealed class MaxNode : Node, INodeType<MaxNode>
 {
+    public static MaxNode Create() => new();
+
     private int[] _axes = [], _kept = [];
     private bool _keepDim;
 
@@ -19,13 +21,13 @@ internal sealed class MaxNode : Node
 
     public static Tensor Apply(Tensor x, int[]? axes, bool keepDim, string file, int line)
     {
-        var ax = Shapes.NormalizeAxes("max", axes, x.Rank);
+        var ax = Shapes.NormalizeAxesKept("max", axes, x.Rank);
         foreach (int a in ax)
             if (x.ShapeArray[a] == 0)
                 throw ShapeErrors.EmptyReduction("max", x.ShapeArray, a);
-        var kept = Shapes.Reduced(x.ShapeArray, ax, keepDim: true);
+        var kept = Shapes.ReducedKept(x.ShapeArray, ax, keepDim: true);
         var y = Reduction.Run(x, ax, kept, max: true);
-        if (!keepDim) y = y.ReshapeView(Shapes.Reduced(x.ShapeArray, ax, keepDim: false));
+        if (!keepDim) y = y.ReshapeView(Shapes.ReducedKept(x.ShapeArray, ax, keepDim: false));
         if (Dispatch.ShouldRecord(x))
         {
             var node = New<MaxNode>();

@@ -11,9 +11,10 @@ internal static class Reduction
     public static Tensor Run(Tensor x, int[] axes, int[] kept, bool max)
     {
         var cur = x;
-        var shape = (int[])x.ShapeArray.Clone();
-        int i = axes.Length - 1;
         if (axes.Length == 0) return x.Clone().ReshapeView(kept);
+        Span<int> shape = stackalloc int[x.Rank];
+        x.ShapeArray.CopyTo(shape);
+        int i = axes.Length - 1;
         while (i >= 0)
         {
             // Merge a run of consecutive axes [first..last] into one reduction.
@@ -25,7 +26,7 @@ internal static class Reduction
             for (int d = first; d <= last; d++) n *= shape[d];
             for (int d = last + 1; d < shape.Length; d++) inner *= shape[d];
             for (int d = first; d <= last; d++) shape[d] = 1;
-            var y = Tensor.Empty((int[])shape.Clone(), x.DType);
+            var y = Tensor.Empty(Shapes.Keep(shape), x.DType);
             Launch.Run(new ReduceLaunch(cur, y, outer, n, inner, max), cur);
             cur = y;
         }

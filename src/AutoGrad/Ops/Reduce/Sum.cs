@@ -5,8 +5,10 @@ using AutoGrad.Ops;
 namespace AutoGrad;
 
 /// <summary>sum: y = Σ x over the given axes (kept as size 1 or dropped); the gradient is G copied back.</summary>
-internal sealed class SumNode : Node
+internal sealed class SumNode : Node, INodeType<SumNode>
 {
+    public static SumNode Create() => new();
+
     private int[] _axes = [], _kept = [];
     private bool _keepDim;
 
@@ -16,10 +18,10 @@ internal sealed class SumNode : Node
 
     public static Tensor Apply(Tensor x, int[]? axes, bool keepDim, string file, int line)
     {
-        var ax = Shapes.NormalizeAxes("sum", axes, x.Rank);
-        var kept = Shapes.Reduced(x.ShapeArray, ax, keepDim: true);
+        var ax = Shapes.NormalizeAxesKept("sum", axes, x.Rank);
+        var kept = Shapes.ReducedKept(x.ShapeArray, ax, keepDim: true);
         var y = Reduction.Run(x, ax, kept, max: false);
-        if (!keepDim) y = y.ReshapeView(Shapes.Reduced(x.ShapeArray, ax, keepDim: false));
+        if (!keepDim) y = y.ReshapeView(Shapes.ReducedKept(x.ShapeArray, ax, keepDim: false));
         if (Dispatch.ShouldRecord(x))
         {
             var node = New<SumNode>();

@@ -17,10 +17,11 @@ public sealed partial class Tensor
         if (!Shapes.BroadcastsTo(shape, ShapeArray))
             throw ShapeErrors.CannotSumTo(ShapeArray, shape);
         int lead = Rank - shape.Length;
-        var axes = new List<int>();
+        Span<int> axes = stackalloc int[Rank];
+        int count = 0;
         for (int d = 0; d < Rank; d++)
-            if (d < lead || (shape[d - lead] == 1 && ShapeArray[d] != 1)) axes.Add(d);
-        var target = shape.ToArray();
-        return axes.Count == 0 ? Reshape(target, file, line) : Sum([.. axes], keepDim: true, file, line).Reshape(target, file, line);
+            if (d < lead || (shape[d - lead] == 1 && ShapeArray[d] != 1)) axes[count++] = d;
+        var target = Shapes.Keep(shape);
+        return count == 0 ? ReshapeNode.Apply(this, target, file, line) : SumNode.Apply(this, Shapes.Keep(axes[..count]), keepDim: true, file, line).Reshape(target, file, line);
     }
 }

@@ -6,8 +6,10 @@ using AutoGrad.Ops;
 namespace AutoGrad;
 
 /// <summary>concat: tensors joined along one axis; each input's gradient is its slice of G.</summary>
-internal sealed class ConcatNode : Node
+internal sealed class ConcatNode : Node, INodeType<ConcatNode>
 {
+    public static ConcatNode Create() => new();
+
     private int _axis;
 
     public override string Name => "concat";
@@ -33,9 +35,7 @@ internal sealed class ConcatNode : Node
             total += t.ShapeArray[a];
             record |= t.RequiresGrad;
         }
-        var shape = (int[])first.ShapeArray.Clone();
-        shape[a] = total;
-        var y = Tensor.Empty(shape, first.DType);
+        var y = Tensor.Empty(Shapes.With(first.ShapeArray, a, total), first.DType);
         int offset = 0;
         foreach (var t in tensors)
         {

@@ -6,8 +6,10 @@ using AutoGrad.Ops;
 namespace AutoGrad;
 
 /// <summary>expand: broadcast to a larger shape (NumPy rules, a copy); the gradient is summed back over the broadcast axes.</summary>
-internal sealed class ExpandNode : Node
+internal sealed class ExpandNode : Node, INodeType<ExpandNode>
 {
+    public static ExpandNode Create() => new();
+
     public override string Name => "expand";
     public override string Rule => "x broadcast to a larger shape;  G summed over the broadcast axes";
     protected override bool SavesInput(int i) => false;
@@ -17,7 +19,7 @@ internal sealed class ExpandNode : Node
         if (Shapes.Equal(shape, x.ShapeArray)) return x;
         if (!Shapes.BroadcastsTo(x.ShapeArray, shape))
             throw ShapeErrors.CannotExpand(x.ShapeArray, shape);
-        var y = Tensor.Empty((int[])shape.Clone(), x.DType);
+        var y = Tensor.Empty(Shapes.Keep(shape), x.DType);
         Launch.Run(new ExpandLaunch(x, y), x);
         if (Dispatch.ShouldRecord(x)) Record(New<ExpandNode>(), y, x, file, line);
         return y;

@@ -6,8 +6,10 @@ using AutoGrad.Ops;
 namespace AutoGrad;
 
 /// <summary>pad: zeros added before and after along one axis; the gradient is the matching slice.</summary>
-internal sealed class PadNode : Node
+internal sealed class PadNode : Node, INodeType<PadNode>
 {
+    public static PadNode Create() => new();
+
     private int _axis, _before;
 
     public override string Name => "pad";
@@ -21,9 +23,7 @@ internal sealed class PadNode : Node
             throw ShapeErrors.NegativePad(x.ShapeArray, a, before, after);
         if (before == 0 && after == 0) return x;
         int len = x.ShapeArray[a], n = len + before + after;
-        var shape = (int[])x.ShapeArray.Clone();
-        shape[a] = n;
-        var y = Tensor.EmptyZeroed(shape, x.DType);
+        var y = Tensor.EmptyZeroed(Shapes.With(x.ShapeArray, a, n), x.DType);
         var (outer, _, inner) = Dispatch.Split(x.ShapeArray, a);
         Launch.Run(new SliceLaunch(x, y, outer, n, inner, before, len, pad: true), x);
         if (Dispatch.ShouldRecord(x))

@@ -6,8 +6,10 @@ using AutoGrad.Ops;
 namespace AutoGrad;
 
 /// <summary>permute: the axes reordered (a copy); the gradient is permuted back by the inverse permutation.</summary>
-internal sealed class PermuteNode : Node
+internal sealed class PermuteNode : Node, INodeType<PermuteNode>
 {
+    public static PermuteNode Create() => new();
+
     private int[] _perm = [];
 
     public override string Name => "permute";
@@ -19,19 +21,20 @@ internal sealed class PermuteNode : Node
         if (perm.Length != x.Rank)
             throw ShapeErrors.PermutationLength(x.ShapeArray, perm);
         int rank = x.Rank;
-        var p = new int[rank];
+        Span<int> normalized = stackalloc int[rank];
         for (int i = 0; i < rank; i++)
         {
-            p[i] = Shapes.NormalizeAxis("permute", perm[i], rank);
-            int earlier = Array.IndexOf(p, p[i], 0, i);
-            if (earlier >= 0) throw ShapeErrors.PermutationRepeats(x.ShapeArray, perm, p[i], earlier, i);
+            normalized[i] = Shapes.NormalizeAxis("permute", perm[i], rank);
+            int earlier = normalized[..i].IndexOf(normalized[i]);
+            if (earlier >= 0) throw ShapeErrors.PermutationRepeats(x.ShapeArray, perm, normalized[i], earlier, i);
         }
         bool identity = true;
-        for (int i = 0; i < rank; i++) identity &= p[i] == i;
+        for (int i = 0; i < rank; i++) identity &= normalized[i] == i;
         if (identity) return x;
-        var shape = new int[rank];
-        for (int i = 0; i < rank; i++) shape[i] = x.ShapeArray[p[i]];
-        var y = Tensor.Empty(shape, x.DType);
+        Span<int> shape = stackalloc int[rank];
+        for (int i = 0; i < rank; i++) shape[i] = x.ShapeArray[normalized[i]];
+        var p = Shapes.Keep(normalized);
+        var y = Tensor.Empty(Shapes.Keep(shape), x.DType);
         Launch.Run(new PermuteLaunch(x, p, y), x);
         if (Dispatch.ShouldRecord(x))
         {

@@ -6,8 +6,10 @@ using AutoGrad.Ops;
 namespace AutoGrad;
 
 /// <summary>reshape: the same elements (storage shared) in a new shape; the gradient is reshaped back.</summary>
-internal sealed class ReshapeNode : Node
+internal sealed class ReshapeNode : Node, INodeType<ReshapeNode>
 {
+    public static ReshapeNode Create() => new();
+
     public override string Name => "reshape";
     public override string Rule => "same elements, new shape;  G reshaped back";
     protected override bool SavesInput(int i) => false;
@@ -27,7 +29,7 @@ internal sealed class ReshapeNode : Node
 public sealed partial class Tensor
 {
     /// <summary>A tensor with the same storage and a new shape, without recording (internal plumbing).</summary>
-    internal Tensor ReshapeView(int[] shape) => new(shape, DType, Storage);
+    internal Tensor ReshapeView(int[] shape) => View(shape, DType, Storage);
 
     /// <summary>
     /// The same elements in a new shape (row-major order is kept; storage is shared). One
@@ -54,16 +56,15 @@ public sealed partial class Tensor
             else if (shape[i] < 0) throw ShapeErrors.InvalidSize(ShapeArray, shape, i);
             else known *= shape[i];
         }
-        var s = (int[])shape.Clone();
         if (infer >= 0)
         {
             if (known == 0 || Numel % known != 0)
                 throw ShapeErrors.CannotInfer(ShapeArray, shape, infer, known);
-            s[infer] = (int)(Numel / known);
+            return Shapes.With(shape, infer, (int)(Numel / known));
         }
-        else if (known != Numel)
+        if (known != Numel)
             throw ShapeErrors.CannotReshape(ShapeArray, shape, known);
-        return s;
+        return Shapes.Keep(shape);
     }
 
     /// <summary>Flattens to 1-d.</summary>
@@ -73,9 +74,7 @@ public sealed partial class Tensor
     public Tensor Unsqueeze(int axis, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         int a = Shapes.NormalizeAxis("unsqueeze", axis, Rank + 1);
-        var s = new List<int>(ShapeArray);
-        s.Insert(a, 1);
-        return Reshape([.. s], file, line);
+        return ReshapeNode.Apply(this, Shapes.Inserted(ShapeArray, a, 1), file, line);
     }
 
     /// <summary>Removes a dimension of size 1.</summary>
@@ -85,8 +84,6 @@ public sealed partial class Tensor
         int a = Shapes.NormalizeAxis("squeeze", axis, Rank);
         if (ShapeArray[a] != 1)
             throw ShapeErrors.NotSizeOne(ShapeArray, a);
-        var s = new List<int>(ShapeArray);
-        s.RemoveAt(a);
-        return Reshape([.. s], file, line);
+        return ReshapeNode.Apply(this, Shapes.Removed(ShapeArray, a), file, line);
     }
 }

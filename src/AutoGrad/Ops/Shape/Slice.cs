@@ -6,8 +6,10 @@ using AutoGrad.Ops;
 namespace AutoGrad;
 
 /// <summary>slice: the range [start, start + length) along one axis (a copy); the gradient is zero-padded back.</summary>
-internal sealed class SliceNode : Node
+internal sealed class SliceNode : Node, INodeType<SliceNode>
 {
+    public static SliceNode Create() => new();
+
     private int _axis, _start;
 
     public override string Name => "slice";
@@ -21,9 +23,7 @@ internal sealed class SliceNode : Node
         if (start < 0 || length < 0 || start + length > n)
             throw ShapeErrors.RangeOutOfBounds("slice", x.ShapeArray, a, start, start + length);
         if (start == 0 && length == n) return x;
-        var shape = (int[])x.ShapeArray.Clone();
-        shape[a] = length;
-        var y = Tensor.Empty(shape, x.DType);
+        var y = Tensor.Empty(Shapes.With(x.ShapeArray, a, length), x.DType);
         var (outer, _, inner) = Dispatch.Split(x.ShapeArray, a);
         Launch.Run(new SliceLaunch(x, y, outer, n, inner, start, length, pad: false), x);
         if (Dispatch.ShouldRecord(x))

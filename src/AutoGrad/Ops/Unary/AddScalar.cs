@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>add (a constant): y = x + c.</summary>
-internal sealed class AddScalarNode : ScalarNode<AddScalarNode, AddScalarKernel>
+internal sealed class AddScalarNode : ScalarNode<AddScalarNode, AddScalarKernel>, INodeType<AddScalarNode>
 {
+    public static AddScalarNode Create() => new();
+
     public override string Name => "add";
     public override string Rule => "y = x + c;  ∂y/∂x = 1";
     protected override bool SavesInput(int i) => false;

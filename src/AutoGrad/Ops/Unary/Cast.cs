@@ -4,8 +4,10 @@ using AutoGrad.Autograd;
 namespace AutoGrad;
 
 /// <summary>to: the same values in another dtype; the gradient is converted back.</summary>
-internal sealed class CastNode : Node
+internal sealed class CastNode : Node, INodeType<CastNode>
 {
+    public static CastNode Create() => new();
+
     private DType _source;
 
     public override string Name => "to";

@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>exp: y = eˣ.</summary>
-internal sealed class ExpNode : UnaryNode<ExpNode, ExpKernel>
+internal sealed class ExpNode : UnaryNode<ExpNode, ExpKernel>, INodeType<ExpNode>
 {
+    public static ExpNode Create() => new();
+
     public override string Name => "exp";
     public override string Rule => "y = eˣ;  ∂y/∂x = y";
     protected override bool SavesInput(int i) => false;

@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>log: y = ln x.</summary>
-internal sealed class LogNode : UnaryNode<LogNode, LogKernel>
+internal sealed class LogNode : UnaryNode<LogNode, LogKernel>, INodeType<LogNode>
 {
+    public static LogNode Create() => new();
+
     public override string Name => "log";
     public override string Rule => "y = ln x;  ∂y/∂x = 1/x";
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(Input(0).Pow(-1));

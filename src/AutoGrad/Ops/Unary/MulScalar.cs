@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>mul (by a constant): y = c·x.</summary>
-internal sealed class MulScalarNode : ScalarNode<MulScalarNode, MulScalarKernel>
+internal sealed class MulScalarNode : ScalarNode<MulScalarNode, MulScalarKernel>, INodeType<MulScalarNode>
 {
+    public static MulScalarNode Create() => new();
+
     public override string Name => "mul";
     public override string Rule => "y = c·x;  ∂y/∂x = c";
     protected override bool SavesInput(int i) => false;

@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>neg: y = −x.</summary>
-internal sealed class NegNode : UnaryNode<NegNode, NegKernel>
+internal sealed class NegNode : UnaryNode<NegNode, NegKernel>, INodeType<NegNode>
 {
+    public static NegNode Create() => new();
+
     public override string Name => "neg";
     public override string Rule => "y = −x;  ∂y/∂x = −1";
     protected override bool SavesInput(int i) => false;

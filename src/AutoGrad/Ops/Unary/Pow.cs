@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>pow: y = xᵖ for a constant exponent p.</summary>
-internal sealed class PowNode : ScalarNode<PowNode, PowKernel>
+internal sealed class PowNode : ScalarNode<PowNode, PowKernel>, INodeType<PowNode>
 {
+    public static PowNode Create() => new();
+
     public override string Name => "pow";
     public override string Rule => "y = xᵖ;  ∂y/∂x = p·xᵖ⁻¹";
     protected internal override void Backward(Tensor g, Tensor?[] grads)

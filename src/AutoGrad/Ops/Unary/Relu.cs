@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>relu: y = max(x, 0); its backward is the fused primitive relu_grad.</summary>
-internal sealed class ReluNode : UnaryNode<ReluNode, ReluKernel>
+internal sealed class ReluNode : UnaryNode<ReluNode, ReluKernel>, INodeType<ReluNode>
 {
+    public static ReluNode Create() => new();
+
     public override string Name => "relu";
     public override string Rule => "y = max(x, 0);  ∂y/∂x = [x > 0]";
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Tensor.ReluGrad(Input(0), g);

@@ -9,8 +9,10 @@ namespace AutoGrad;
 /// relu_grad: ReLU's backward as one fused pass, y = [x &gt; 0]·g (0 wherever x ≤ 0, even if g is
 /// NaN). Linear in g, so its own backward is relu_grad again; x is a constant (detached) input.
 /// </summary>
-internal sealed class ReluGradNode : Node
+internal sealed class ReluGradNode : Node, INodeType<ReluGradNode>
 {
+    public static ReluGradNode Create() => new();
+
     public override string Name => "relu_grad";
     public override string Rule => "y = [x > 0]·g (ReLU backward);  ∂y/∂g = [x > 0]";
     protected override bool SavesInput(int i) => i == 0;

@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>sigmoid: y = σ(x) = 1/(1 + e^{−x}).</summary>
-internal sealed class SigmoidNode : UnaryNode<SigmoidNode, SigmoidKernel>
+internal sealed class SigmoidNode : UnaryNode<SigmoidNode, SigmoidKernel>, INodeType<SigmoidNode>
 {
+    public static SigmoidNode Create() => new();
+
     public override string Name => "sigmoid";
     public override string Rule => "y = σ(x);  ∂y/∂x = y(1 − y)";
     protected override bool SavesInput(int i) => false;

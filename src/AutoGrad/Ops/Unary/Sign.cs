@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>sign: y ∈ {−1, 0, 1}; the derivative is 0 wherever it exists (everywhere but 0).</summary>
-internal sealed class SignNode : UnaryNode<SignNode, SignKernel>
+internal sealed class SignNode : UnaryNode<SignNode, SignKernel>, INodeType<SignNode>
 {
+    public static SignNode Create() => new();
+
     public override string Name => "sign";
     public override string Rule => "y = sign(x);  ∂y/∂x = 0";
     protected override bool SavesInput(int i) => false;

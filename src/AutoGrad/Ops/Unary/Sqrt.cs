@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>sqrt: y = √x.</summary>
-internal sealed class SqrtNode : UnaryNode<SqrtNode, SqrtKernel>
+internal sealed class SqrtNode : UnaryNode<SqrtNode, SqrtKernel>, INodeType<SqrtNode>
 {
+    public static SqrtNode Create() => new();
+
     public override string Name => "sqrt";
     public override string Rule => "y = √x;  ∂y/∂x = 1/(2y)";
     protected override bool SavesInput(int i) => false;

@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
 using AutoGrad.Kernels;
 using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>tanh: y = tanh x.</summary>
-internal sealed class TanhNode : UnaryNode<TanhNode, TanhKernel>
+internal sealed class TanhNode : UnaryNode<TanhNode, TanhKernel>, INodeType<TanhNode>
 {
+    public static TanhNode Create() => new();
+
     public override string Name => "tanh";
     public override string Rule => "y = tanh x;  ∂y/∂x = 1 − y²";
     protected override bool SavesInput(int i) => false;

@@ -8,7 +8,7 @@ namespace AutoGrad.Ops;
 /// <typeparamref name="K"/> into a new tensor and records a <typeparamref name="TSelf"/>. Each op's
 /// file adds its rule and its backward.
 /// </summary>
-internal abstract class UnaryNode<TSelf, K> : Node where TSelf : UnaryNode<TSelf, K>, new() where K : IUnaryKernel
+internal abstract class UnaryNode<TSelf, K> : Node where TSelf : UnaryNode<TSelf, K>, INodeType<TSelf> where K : IUnaryKernel
 {
     public static Tensor Apply(Tensor x, string file, int line)
     {
@@ -25,7 +25,7 @@ internal abstract class UnaryNode<TSelf, K> : Node where TSelf : UnaryNode<TSelf
 /// scalar of x + c and c·x): <see cref="Apply"/> runs <typeparamref name="K"/> with c and records a
 /// <typeparamref name="TSelf"/> that keeps c for its backward.
 /// </summary>
-internal abstract class ScalarNode<TSelf, K> : Node where TSelf : ScalarNode<TSelf, K>, new() where K : IUnaryKernel
+internal abstract class ScalarNode<TSelf, K> : Node where TSelf : ScalarNode<TSelf, K>, INodeType<TSelf> where K : IUnaryKernel
 {
     /// <summary>The op's constant.</summary>
     protected double C { get; private set; }
