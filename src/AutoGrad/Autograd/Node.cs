@@ -13,7 +13,11 @@ namespace AutoGrad.Autograd;
 /// </summary>
 public abstract class Node
 {
-    private static long s_sequence;
+    // The clock behind Sequence, never behind the inputs' (a Lamport clock): every node follows the
+    // nodes it reads, whatever the threads. A plain static, not an atomic or thread-static one (both
+    // cost more than the rest of recording): concurrent recorders may race on it, which can only
+    // tie or reorder nodes that do not depend on each other.
+    private static long s_clock;
 
     // Inputs live in fields (no array per op for the usual one or two); an op with more keeps an array.
     internal Tensor? In0, In1;
@@ -26,7 +30,10 @@ public abstract class Node
     internal Tensor? PendingGrad;
     internal int VisitEpoch;
 
-    /// <summary>Position in execution order: later ops have larger numbers.</summary>
+    /// <summary>
+    /// Position in execution order: a later op (recorded on one thread), and any op that reads
+    /// this one's output (on any thread), has a larger number. Backward walks nodes by decreasing number.
+    /// </summary>
     public long Sequence { get; private set; }
 
     /// <summary>Where the op was recorded.</summary>
@@ -131,7 +138,7 @@ public abstract class Node
         node.In0 = a;
         node.InputCount = 1;
         node._version0 = a.Version;
-        return Finish(node, output, file, line);
+        return Finish(node, output, file, line, After(a));
     }
 
     /// <summary>Records <paramref name="node"/>, an op of two inputs, as the producer of <paramref name="output"/>.</summary>
@@ -142,7 +149,7 @@ public abstract class Node
         node.InputCount = 2;
         node._version0 = a.Version;
         node._version1 = b.Version;
-        return Finish(node, output, file, line);
+        return Finish(node, output, file, line, Math.Max(After(a), After(b)));
     }
 
     /// <summary>Records <paramref name="node"/> as the producer of <paramref name="output"/>.</summary>
@@ -158,17 +165,22 @@ public abstract class Node
             for (int i = 2; i < inputs.Length; i++) more[i - 2] = inputs[i].Version;
             node._moreVersions = more;
         }
-        return Finish(node, output, file, line);
+        long after = 0;
+        foreach (var t in inputs) after = Math.Max(after, After(t));
+        return Finish(node, output, file, line, after);
     }
 
-    private static Tensor Finish(Node node, Tensor output, string file, int line)
+    /// <summary>The sequence number a node reading <paramref name="t"/> must exceed.</summary>
+    private static long After(Tensor t) => t.GradFn is { } producer ? producer.Sequence : 0;
+
+    private static Tensor Finish(Node node, Tensor output, string file, int line, long after)
     {
         node.Site = SourceSite.Resolve(file, line);
         node.OutputShape = output.ShapeArray;
         node.OutputDType = output.DType;
         node._outputVersion = output.Version;
         if (node.SavesOutput) node._output = output;
-        node.Sequence = Interlocked.Increment(ref s_sequence);
+        node.Sequence = s_clock = Math.Max(s_clock, after) + 1;
         output.GradFn = node;
         Tape.Observer?.OnRecord(node, output);
         return output;

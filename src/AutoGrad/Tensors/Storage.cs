@@ -32,9 +32,10 @@ internal sealed class Storage
     public static Storage ForOpResult(DType dtype, int count)
     {
         if (count == 0) return Allocate(dtype, 0);
+        // Below a few hundred bytes an uninitialized allocation is a plain one behind an extra call.
         var owned = dtype == DType.Float32
-            ? new Storage(GC.AllocateUninitializedArray<float>(count))
-            : new Storage(GC.AllocateUninitializedArray<double>(count));
+            ? new Storage(count < 64 ? new float[count] : GC.AllocateUninitializedArray<float>(count))
+            : new Storage(count < 32 ? new double[count] : GC.AllocateUninitializedArray<double>(count));
         Launch.Created(owned);
         return owned;
     }
