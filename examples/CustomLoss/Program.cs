@@ -9,13 +9,12 @@
 // confirm it. Then a line is fitted to data with outliers, by least squares and by this likelihood.
 using AutoGrad;
 using AutoGrad.Checking;
-using AutoGrad.Debugging;
 using AutoGrad.FsCheck;
-using FsCheck;
-using FsCheck.Fluent;
 using AutoGrad.Losses;
 using AutoGrad.NN;
 using AutoGrad.Optim;
+using FsCheck;
+using FsCheck.Fluent;
 
 int failures = 0;
 void Check(string claim, bool holds)

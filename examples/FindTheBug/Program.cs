@@ -6,7 +6,7 @@
 // tool finds the planted bug and the corrected op passes.
 using AutoGrad;
 using AutoGrad.Autograd;
-using AutoGrad.Debugging;
+using AutoGrad.Checking;
 using FindTheBug;
 
 var rng = new Generator(42);

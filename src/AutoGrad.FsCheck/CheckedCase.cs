@@ -1,4 +1,4 @@
-using AutoGrad.Debugging;
+using AutoGrad.Checking;
 
 namespace AutoGrad.FsCheck;
 

@@ -1,4 +1,4 @@
-using AutoGrad.Debugging;
+using AutoGrad.Checking;
 using FsCheck;
 using FsCheck.Fluent;
 using FsGen = FsCheck.FSharp.Gen;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AutoGrad.Autograd;
 using AutoGrad.Debugging;
+using AutoGrad.Tests.Support;
 
 namespace AutoGrad.Tests.Debugging;
 

@@ -1,5 +1,6 @@
 using AutoGrad.Autograd;
 using AutoGrad.Debugging;
+using AutoGrad.Tests.Support;
 
 namespace AutoGrad.Tests.Debugging;
 

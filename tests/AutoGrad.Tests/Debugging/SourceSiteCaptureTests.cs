@@ -1,4 +1,6 @@
+using AutoGrad.Checking;
 using AutoGrad.Debugging;
+using AutoGrad.Tests.Support;
 
 namespace AutoGrad.Tests.Debugging;
 

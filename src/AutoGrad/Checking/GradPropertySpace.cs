@@ -1,4 +1,4 @@
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>
 /// The cases of a <see cref="GradProperty"/> check: drawing one from a seed and listing the

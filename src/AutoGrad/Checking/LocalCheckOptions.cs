@@ -1,4 +1,4 @@
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>Settings of <see cref="LocalCheck"/>. Unset tolerances take the float64 defaults of <see cref="Checking.GradCheckOptions"/>.</summary>
 public sealed record LocalCheckOptions

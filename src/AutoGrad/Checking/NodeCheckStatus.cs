@@ -1,4 +1,4 @@
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>What the local check concluded about one recorded op.</summary>
 public enum NodeCheckStatus

@@ -1,6 +1,5 @@
-using AutoGrad.Checking;
 
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>
 /// What <see cref="GradProperty.Evaluate"/> found for one case: the gradient check's result, or

@@ -1,6 +1,5 @@
-using AutoGrad.Checking;
 
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>
 /// Turns "this function of these inputs has the right gradient" into a property test: random

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace AutoGrad.Tests.Debugging;
+namespace AutoGrad.Tests.Support;
 
 /// <summary>
 /// Sigmoid regression on four points, float64 with fixed values: small enough to print in full

@@ -1,6 +1,7 @@
 using AutoGrad.Autograd;
+using AutoGrad.Debugging;
 
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>
 /// The local gradient check: finds the one op whose backward is wrong in a whole recorded

@@ -1,7 +1,7 @@
 using AutoGrad.Autograd;
-using AutoGrad.Checking;
+using AutoGrad.Debugging;
 
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>
 /// Checks one recorded node for <see cref="LocalCheck"/>: replays it on float64 leaf copies of

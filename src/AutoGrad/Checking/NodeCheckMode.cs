@@ -1,4 +1,4 @@
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>How the local check compared one op's backward with central differences.</summary>
 public enum NodeCheckMode

@@ -1,7 +1,6 @@
 using System.Text;
-using AutoGrad.Checking;
 
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>What <see cref="GradProperty.Check"/> found: pass, or the first failing case, shrunk, with a seed that replays it.</summary>
 public sealed class GradPropertyReport

@@ -1,4 +1,4 @@
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>
 /// How <see cref="GradProperty"/> draws one input: a shape template and a value domain.

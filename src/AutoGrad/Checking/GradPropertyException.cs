@@ -1,4 +1,4 @@
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>Thrown by <see cref="GradProperty.Assert"/> when a case's gradient disagrees with central differences (or the function throws).</summary>
 public sealed class GradPropertyException(GradPropertyReport report) : Exception(report.ToString())

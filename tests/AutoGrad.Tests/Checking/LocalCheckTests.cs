@@ -1,7 +1,8 @@
 using AutoGrad.Autograd;
-using AutoGrad.Debugging;
+using AutoGrad.Checking;
+using AutoGrad.Tests.Support;
 
-namespace AutoGrad.Tests.Debugging;
+namespace AutoGrad.Tests.Checking;
 
 public class LocalCheckTests
 {

@@ -1,7 +1,7 @@
 using AutoGrad.Autograd;
-using AutoGrad.Checking;
+using AutoGrad.Debugging;
 
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>The local check's verdict on one recorded op.</summary>
 public sealed class NodeCheck

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 
-namespace AutoGrad.Tests.Debugging;
+namespace AutoGrad.Tests.Support;
 
 /// <summary>y = x³ with a correct hand-written backward: dy/dx = 3x².</summary>
 internal sealed class Cube : CustomOp

@@ -1,6 +1,5 @@
-using AutoGrad.Checking;
 
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>Settings of <see cref="GradProperty"/>.</summary>
 public sealed record GradPropertyOptions

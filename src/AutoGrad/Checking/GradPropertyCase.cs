@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>
 /// One drawn case of a <see cref="GradProperty"/> check: the size of each named dimension,

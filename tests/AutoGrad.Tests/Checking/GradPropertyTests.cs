@@ -1,7 +1,9 @@
 using AutoGrad.Autograd;
-using AutoGrad.Debugging;
+using AutoGrad.Checking;
+using AutoGrad.Tests.Support;
+using GradProperty = AutoGrad.Checking.GradProperty;
 
-namespace AutoGrad.Tests.Debugging;
+namespace AutoGrad.Tests.Checking;
 
 public class GradPropertyTests
 {

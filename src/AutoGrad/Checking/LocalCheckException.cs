@@ -1,4 +1,4 @@
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>Thrown by <see cref="LocalCheck.Assert"/> when a recorded op's backward disagrees with central differences.</summary>
 public sealed class LocalCheckException(LocalCheckReport report) : Exception(report.ToString())

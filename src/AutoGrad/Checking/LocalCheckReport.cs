@@ -1,7 +1,8 @@
 using System.Text;
 using AutoGrad.Autograd;
+using AutoGrad.Debugging;
 
-namespace AutoGrad.Debugging;
+namespace AutoGrad.Checking;
 
 /// <summary>What <see cref="LocalCheck.Run"/> found: one <see cref="NodeCheck"/> per recorded op, in execution order.</summary>
 public sealed class LocalCheckReport
