@@ -212,7 +212,7 @@ public static class Tape
     private static void Capture(IReadOnlyList<Tensor> wrt, Tensor?[] grads, Tensor t, Tensor g)
     {
         for (int i = 0; i < wrt.Count; i++)
-            if (ReferenceEquals(wrt[i], t)) grads[i] = grads[i] is null ? g : grads[i]! + g;
+            if (ReferenceEquals(wrt[i], t)) grads[i] = grads[i] is null ? g : GradientSumNode.Apply(grads[i]!, g);
     }
 
     private static void CaptureOutputOf(IReadOnlyList<Tensor> wrt, Tensor?[] grads, Node node, Tensor g)
@@ -314,7 +314,7 @@ public static class Tape
                 throw new AutogradException(
                     $"backward of '{node.Name}' (recorded at {node.Site}) returned a gradient {gi.DType.Name()} {Shapes.Format(gi.ShapeArray)} for input {i}, which is {Node.Describe(input)}; a gradient must match its input's shape and dtype");
             if (input.GradFn is { } producer)
-                producer.PendingGrad = producer.PendingGrad is null ? gi : producer.PendingGrad + gi;
+                producer.PendingGrad = producer.PendingGrad is null ? gi : GradientSumNode.Apply(producer.PendingGrad, gi);
             else
                 leaves.Add((input, gi));
         }
@@ -322,7 +322,7 @@ public static class Tape
 
     private static void AccumulateLeaf(Tensor leaf, Tensor g, bool createGraph)
     {
-        if (createGraph) leaf.Grad = leaf.Grad is null ? g : leaf.Grad + g;
+        if (createGraph) leaf.Grad = leaf.Grad is null ? g : GradientSumNode.Apply(leaf.Grad, g);
         else Launch.Run(new AccumulateLaunch(leaf, g), g);
     }
 
@@ -341,7 +341,7 @@ public static class Tape
             var existing = leaf.GradForAccumulation(out bool overwrite);
             if (existing is null || existing.GradFn is not null)
             {
-                leaf.Grad = existing is null ? g.Detach().Clone() : (existing.Detach() + g.Detach());
+                leaf.Grad = existing is null ? g.Detach().Clone() : GradientSumNode.Apply(existing.Detach(), g.Detach());
                 return;
             }
             existing.Storage.Version++;

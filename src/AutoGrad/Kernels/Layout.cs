@@ -20,7 +20,7 @@ public static class Layout
     public static (int[] YShape, int[] SourceStrides) PermuteStrides(int[] xShape, int[] perm)
     {
         int rank = xShape.Length;
-        var xStrides = Shapes.Strides(xShape);
+        var xStrides = Strides(xShape);
         var yShape = new int[rank];
         var src = new int[rank];
         for (int i = 0; i < rank; i++)
@@ -29,6 +29,19 @@ public static class Layout
             src[i] = xStrides[perm[i]];
         }
         return (yShape, src);
+    }
+
+    /// <summary>Row-major strides (in elements) of a contiguous tensor of this shape.</summary>
+    public static int[] Strides(ReadOnlySpan<int> shape)
+    {
+        var strides = new int[shape.Length];
+        int s = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            strides[i] = s;
+            s *= shape[i];
+        }
+        return strides;
     }
 
     /// <summary>The general permute with its shape bookkeeping (<see cref="PermuteStrides"/>) done by the caller.</summary>

@@ -36,17 +36,7 @@ public static class Shapes
     public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
 
     /// <summary>Row-major strides (in elements) of a contiguous tensor of this shape.</summary>
-    public static int[] Strides(ReadOnlySpan<int> shape)
-    {
-        var strides = new int[shape.Length];
-        int s = 1;
-        for (int i = shape.Length - 1; i >= 0; i--)
-        {
-            strides[i] = s;
-            s *= shape[i];
-        }
-        return strides;
-    }
+    public static int[] Strides(ReadOnlySpan<int> shape) => Kernels.Layout.Strides(shape);
 
     /// <summary>
     /// The NumPy broadcast of two shapes: align trailing dimensions; each pair must be equal or

@@ -50,6 +50,7 @@ public static partial class OpTable
         Binary("mul", (a, b) => a * b),
         Binary("div", (a, b) => a / b, Any, NonZero),
         Binary("safe_mul", (a, b) => Tensor.SafeMul(a, b)),
+        new("grad_sum", (0, 3), Same(2), _ => xs => AutoGrad.Autograd.GradientSumNode.Apply(xs[0], xs[1]), [Any]), // the tape's sum of two gradients
         Binary("pow tensor", (a, b) => Tensor.Pow(a, b), Positive, Any),
         Binary("maximum", (a, b) => Tensor.Maximum(a, b)),
         Binary("minimum", (a, b) => Tensor.Minimum(a, b)),

@@ -1,7 +1,7 @@
 using AutoGrad.Autograd;
 using AutoGrad.Checking;
 
-namespace AutoGrad.Tests.Autograd;
+namespace AutoGrad.Tests.Functional;
 
 public class DerivativesTests
 {
