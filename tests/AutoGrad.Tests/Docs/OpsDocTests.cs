@@ -8,13 +8,15 @@ namespace AutoGrad.Tests.Docs;
 
 /// <summary>
 /// A primitive's derivative is stated once, in its node's <see cref="Node.Rule"/>: the Primitives
-/// table of docs/ops.md is generated from the nodes (one row per built-in node type). With
-/// <c>AUTOGRAD_REWRITE_DOCS=1</c> the test rewrites the table instead of comparing it.
+/// table of docs/ops.md is generated from the nodes (one row per built-in node type), and the hand
+/// tables only point to it. With <c>AUTOGRAD_REWRITE_DOCS=1</c> the test rewrites the table instead
+/// of comparing it.
 /// </summary>
 public partial class OpsDocTests
 {
     public const string RewriteVariable = "AUTOGRAD_REWRITE_DOCS";
     private const string Separator = ";  ";
+    private const string PrimitivesLink = "[see Primitives](#primitives)";
     private const string EndMarker = "<!-- primitives:end -->";
 
     private static readonly string OpsPage = Path.Combine(RepositoryFiles.Root, "docs", "ops.md");
@@ -101,6 +103,21 @@ public partial class OpsDocTests
         Assert.True(expected == section.Groups["body"].Value,
             $"docs/ops.md's Primitives table differs from the nodes' Name and Rule; run `{RewriteVariable}=1 dotnet test " +
             $"--filter {nameof(OpsDocTests)}` to regenerate it. Expected:\n{expected}");
+    }
+
+    [Fact]
+    public void AHandTableRowOfAPrimitivePointsToThePrimitivesTable()
+    {
+        string page = File.ReadAllText(OpsPage).Replace("\r\n", "\n");
+        var hand = page[..page.IndexOf("## Primitives", StringComparison.Ordinal)];
+        var marked = hand.Split('\n').Where(l => l.StartsWith('|') && l.Split('|')[1].Contains("(P)", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(marked);
+        foreach (var line in marked)
+        {
+            var cells = line.Split('|');
+            Assert.True(cells[^2].Trim().StartsWith(PrimitivesLink, StringComparison.Ordinal),
+                $"docs/ops.md: a primitive's derivative is stated only in its node's Rule; end this row with \"{PrimitivesLink}\":\n{line}");
+        }
     }
 
     [GeneratedRegex(@"<!-- primitives:begin[^\n]*-->\n(?<body>.*?)<!-- primitives:end -->", RegexOptions.Singleline)]
