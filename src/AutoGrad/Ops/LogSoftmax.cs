@@ -17,7 +17,7 @@ internal sealed class LogSoftmaxNode : Node, INodeType<LogSoftmaxNode>
     private int _axis;
 
     public override string Name => "log_softmax";
-    public override string Rule => "y = x − log Σ eˣ along an axis;  ∂L/∂x = G − softmax(x)·Σ G";
+    public override string Rule => "y = x − log Σ eˣ along an axis;  ∂L/∂x = G − eʸ·Σ G (eʸ = softmax(x))";
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
 

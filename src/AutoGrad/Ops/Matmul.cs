@@ -17,7 +17,7 @@ internal sealed class MatmulNode : Node, INodeType<MatmulNode>
     private bool _transA, _transB;
 
     public override string Name => "matmul";
-    public override string Rule => "Y = A·B;  ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G";
+    public override string Rule => "Y = op(A)·op(B), op = identity or transpose;  ∂L/∂op(A) = G·op(B)ᵀ, ∂L/∂op(B) = op(A)ᵀ·G";
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
 
     public static Tensor Apply(Tensor a, Tensor b, bool transA, bool transB, string file, int line)

@@ -11,7 +11,7 @@ internal sealed class DivNode : BinaryNode<DivNode, DivKernel>, INodeType<DivNod
     public static DivNode Create() => new();
 
     public override string Name => "div";
-    public override string Rule => "y = a/b;  ∂y/∂a = 1/b, ∂y/∂b = −a/b²";
+    public override string Rule => "y = a/b;  ∂y/∂a = 1/b, ∂y/∂b = −y/b (= −a/b²)";
     protected override bool SavesInput(int i) => i == 1 || NeedsGrad(1);
     protected override bool SavesOutput => true;
     protected internal override void Backward(Tensor g, Tensor?[] grads)

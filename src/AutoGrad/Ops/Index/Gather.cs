@@ -15,7 +15,7 @@ internal sealed class GatherNode : Node, INodeType<GatherNode>
     private bool _keepDim;
 
     public override string Name => "gather";
-    public override string Rule => "one element picked per position;  G scattered back to the picked elements";
+    public override string Rule => "one element picked per position;  G added back to the picked elements (scatter_add)";
     protected override bool SavesInput(int i) => false;
 
     public static Tensor Apply(Tensor x, int axis, ReadOnlySpan<int> index, bool keepDim, string file, int line)
