@@ -34,10 +34,22 @@ public abstract class Node
     /// Position in execution order: a later op (recorded on one thread), and any op that reads
     /// this one's output (on any thread), has a larger number. Backward walks nodes by decreasing number.
     /// </summary>
-    public long Sequence { get; private set; }
+    /// <exception cref="ObjectDisposedException">The node was recorded inside a StepScope that has ended (so are <see cref="Site"/>, <see cref="Inputs"/>, <see cref="OutputShape"/>).</exception>
+    public long Sequence => Live().Seq;
 
     /// <summary>Where the op was recorded.</summary>
-    public SourceSite Site { get; private set; }
+    public SourceSite Site { get => Live()._site; private set => _site = value; }
+
+    // Sequence and Site without the retired check, for the tape.
+    internal long Seq;
+    private SourceSite _site;
+
+    // True from the end of the StepScope that recycles this node until the scope records it again.
+    private bool _retired;
+
+    private Node Live() => _retired
+        ? throw new ObjectDisposedException(nameof(Node), $"this '{Name}' node was recorded inside a StepScope that has ended, and the scope recycles it for a later op; inspect the graph (Explain, LocalCheck, Inputs) before the scope ends")
+        : this;
 
     /// <summary>The op's name as users know it (e.g. <c>mul</c>, <c>matmul</c>, a custom op's name).</summary>
     public abstract string Name { get; }
@@ -51,7 +63,7 @@ public abstract class Node
     public virtual string? Rule => null;
 
     /// <summary>The tensors the op read, in argument order.</summary>
-    public IReadOnlyList<Tensor> Inputs => _inputArray ??= InputCount switch
+    public IReadOnlyList<Tensor> Inputs => Live()._inputArray ??= InputCount switch
     {
         0 => [],
         1 => [In0!],
@@ -70,10 +82,13 @@ public abstract class Node
     private Tensor InputOutOfRange(int i) => throw new ArgumentOutOfRangeException(nameof(i), i, $"{Name} has {InputCount} inputs");
 
     /// <summary>Shape of the op's output.</summary>
-    public int[] OutputShape { get; private set; } = [];
+    public int[] OutputShape { get => Live()._outputShape; private set => _outputShape = value; }
 
     /// <summary>Dtype of the op's output.</summary>
-    public DType OutputDType { get; private set; }
+    public DType OutputDType { get => Live()._outputDType; private set => _outputDType = value; }
+
+    private int[] _outputShape = [];
+    private DType _outputDType;
 
     /// <summary>True once a backward without retainGraph has released what the op saved.</summary>
     public bool IsFreed { get; private set; }
@@ -123,6 +138,7 @@ public abstract class Node
     /// <summary>Makes a recycled node ready to be recorded again.</summary>
     internal void Reset()
     {
+        _retired = false;
         IsFreed = false;
         PendingGrad = null;
         _inputArray = null;
@@ -171,7 +187,7 @@ public abstract class Node
     }
 
     /// <summary>The sequence number a node reading <paramref name="t"/> must exceed.</summary>
-    private static long After(Tensor t) => t.GradFn is { } producer ? producer.Sequence : 0;
+    private static long After(Tensor t) => t.Producer is { } producer ? producer.Seq : 0;
 
     private static Tensor Finish(Node node, Tensor output, string file, int line, long after)
     {
@@ -180,7 +196,7 @@ public abstract class Node
         node.OutputDType = output.DType;
         node._outputVersion = output.Version;
         if (node.SavesOutput) node._output = output;
-        node.Sequence = s_clock = Math.Max(s_clock, after) + 1;
+        node.Seq = s_clock = Math.Max(s_clock, after) + 1;
         output.GradFn = node;
         Tape.Observer?.OnRecord(node, output);
         return output;
@@ -200,6 +216,13 @@ public abstract class Node
         }
         if (SavesOutput && output is not null && output.Version != _outputVersion)
             throw new AutogradException($"backward: the output of '{Name}' recorded at {Site} was modified in place after the op saved it; its gradient would be wrong.");
+    }
+
+    /// <summary>Frees the node as its StepScope ends: every public view of it throws until the scope records it again.</summary>
+    internal void Retire()
+    {
+        Free();
+        _retired = true;
     }
 
     internal void Free()

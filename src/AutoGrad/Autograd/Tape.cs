@@ -141,13 +141,14 @@ public static class Tape
         IReadOnlyList<Tensor>? wrt = null, Tensor?[]? wrtGrads = null)
     {
         ArgumentNullException.ThrowIfNull(root);
+        if (ReferenceEquals(root.Storage, Storage.Dead)) throw Storage.ReleasedError();
         if (createGraph && writeLeaves)
             Launch.HostCode("Backward(createGraph: true)",
                 "the gradients it writes into .Grad are new graph tensors whose bookkeeping depends on the previous step, which a replay cannot reproduce. " +
                 "Use Tape.Gradients(..., createGraph: true) for the inner derivative, or run this step eagerly.");
         seed = ValidateSeed(root, seed);
         if (createGraph) retainGraph = true;
-        if (root.GradFn is null)
+        if (root.GradFn is not { } rootNode)
         {
             if (!root.RequiresGrad)
                 throw new AutogradException(
@@ -168,9 +169,9 @@ public static class Tape
         Interlocked.Increment(ref s_inBackward);
         try
         {
-            CollectNodes(root.GradFn, order);
+            CollectNodes(rootNode, order);
             t_backwardMode = createGraph ? 2 : 1;
-            root.GradFn.PendingGrad = seed;
+            rootNode.PendingGrad = seed;
             foreach (var node in order)
             {
                 var g = node.PendingGrad;
@@ -218,7 +219,7 @@ public static class Tape
     private static void CaptureOutputOf(IReadOnlyList<Tensor> wrt, Tensor?[] grads, Node node, Tensor g)
     {
         for (int i = 0; i < wrt.Count; i++)
-            if (ReferenceEquals(wrt[i].GradFn, node)) grads[i] = g;
+            if (ReferenceEquals(wrt[i].Producer, node)) grads[i] = g;
     }
 
     [ThreadStatic] private static int t_depth;
@@ -269,7 +270,7 @@ public static class Tape
             order.Add(n);
             for (int i = 0; i < n.InputCount; i++)
             {
-                var p = n.Input(i).GradFn;
+                var p = n.Input(i).Producer;
                 if (p is not null && p.VisitEpoch != epoch)
                 {
                     p.VisitEpoch = epoch;
@@ -279,11 +280,11 @@ public static class Tape
         }
         // A chain is found already in reverse execution order; sort only when it is not.
         bool sorted = true;
-        for (int i = 1; i < order.Count && sorted; i++) sorted = order[i - 1].Sequence > order[i].Sequence;
+        for (int i = 1; i < order.Count && sorted; i++) sorted = order[i - 1].Seq > order[i].Seq;
         if (!sorted) order.Sort(s_newestFirst);
     }
 
-    private static readonly Comparison<Node> s_newestFirst = static (a, b) => b.Sequence.CompareTo(a.Sequence);
+    private static readonly Comparison<Node> s_newestFirst = static (a, b) => b.Seq.CompareTo(a.Seq);
 
     private static void RunNode(Node node, Tensor g, List<(Tensor, Tensor)> leaves, bool createGraph, Tensor?[][] gradBuffers, IBackwardObserver? observer)
     {
@@ -313,7 +314,7 @@ public static class Tape
             if (gi.DType != input.DType || !Shapes.Equal(gi.ShapeArray, input.ShapeArray))
                 throw new AutogradException(
                     $"backward of '{node.Name}' (recorded at {node.Site}) returned a gradient {gi.DType.Name()} {Shapes.Format(gi.ShapeArray)} for input {i}, which is {Node.Describe(input)}; a gradient must match its input's shape and dtype");
-            if (input.GradFn is { } producer)
+            if (input.Producer is { } producer)
                 producer.PendingGrad = producer.PendingGrad is null ? gi : GradientSumNode.Apply(producer.PendingGrad, gi);
             else
                 leaves.Add((input, gi));
@@ -339,7 +340,7 @@ public static class Tape
                 throw new InvalidOperationException(
                     $"StepPlan.Run: {Node.Describe(leaf)} received a gradient in the captured step but no longer requires grad; capture the step again after changing RequiresGrad");
             var existing = leaf.GradForAccumulation(out bool overwrite);
-            if (existing is null || existing.GradFn is not null)
+            if (existing is null || existing.Producer is not null)
             {
                 leaf.Grad = existing is null ? g.Detach().Clone() : GradientSumNode.Apply(existing.Detach(), g.Detach());
                 return;

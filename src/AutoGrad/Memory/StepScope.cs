@@ -146,7 +146,7 @@ public sealed class StepScope : IDisposable
             throw new InvalidOperationException("StepScope: a scope must end on the thread that began it (do not await inside a step scope)");
         if (!ReferenceEquals(t_current, this))
             throw new InvalidOperationException("StepScope: scopes must end in reverse order of beginning (an inner scope is still active)");
-        for (int i = 0; i < _nodeCount; i++) _nodes[i].Free();
+        for (int i = 0; i < _nodeCount; i++) _nodes[i].Retire();
         for (int i = 0; i < _tensorCount; i++) _tensors[i].Kill();
         _tensorCount = _nodeCount = _intCount = _copyCount = 0;
         _active = false;

@@ -51,7 +51,10 @@ public sealed class Dropout : Module
     /// <summary>Where the (1 − p) factor goes.</summary>
     public DropoutMode Mode { get; }
 
-    /// <summary>The keep mask (1 = kept, 0 = dropped) of the last training-mode forward, or null.</summary>
+    /// <summary>
+    /// The keep mask (1 = kept, 0 = dropped) of the last training-mode forward, or null. A drawn
+    /// mask is an op result: inside a <c>StepScope</c> it lives as long as the scope.
+    /// </summary>
     public Tensor? LastMask { get; private set; }
 
     /// <summary>
@@ -111,8 +114,9 @@ public sealed class Dropout : Module
 
     private Tensor Sample(Tensor input)
     {
-        var mask = Tensor.Allocate(input.Shape.ToArray(), input.DType);
-        // A launch: a replay draws a new mask into the same tensor.
+        // An op result (recycled with a StepScope like the activations); a launch, so a replay
+        // draws a new mask into the same tensor.
+        var mask = Tensor.Empty(input.ShapeArray, input.DType);
         Launch.Run(new DrawMaskLaunch(this, mask));
         return mask;
     }

@@ -30,7 +30,15 @@ public sealed partial class Tensor
     public int Numel { get; private set; }
 
     /// <summary>The op that produced this tensor, or null for a leaf (created by the user, or computed with nothing to record).</summary>
-    public Node? GradFn { get; internal set; }
+    /// <exception cref="ObjectDisposedException">The tensor is an op result of a StepScope that has ended.</exception>
+    public Node? GradFn
+    {
+        get => ReferenceEquals(Storage, Storage.Dead) ? throw Storage.ReleasedError() : Producer;
+        internal set => Producer = value;
+    }
+
+    // GradFn without the dead-handle check, for the tape and the ops (they check the storage where they read it).
+    internal Node? Producer;
 
     /// <summary>Optional name, used by Explain, DOT export and error messages.</summary>
     public string? Name { get; set; }
@@ -80,7 +88,7 @@ public sealed partial class Tensor
     {
         _recycled?.Release();
         Storage = Storage.Dead;
-        GradFn = null;
+        Producer = null;
         Name = null;
         _grad = null;
         _gradPendingZero = false;
@@ -122,18 +130,18 @@ public sealed partial class Tensor
     /// <exception cref="InvalidOperationException">Set on a non-leaf tensor.</exception>
     public bool RequiresGrad
     {
-        get => _requiresGrad || GradFn is not null;
+        get => _requiresGrad || Producer is not null;
         set
         {
-            if (GradFn is not null)
+            if (Producer is not null)
                 throw new InvalidOperationException(
-                    $"RequiresGrad can only be set on a leaf tensor; this one was produced by '{GradFn.Name}'. Use .Detach() to get a leaf.");
+                    $"RequiresGrad can only be set on a leaf tensor; this one was produced by '{Producer.Name}'. Use .Detach() to get a leaf.");
             _requiresGrad = value;
         }
     }
 
     /// <summary>True when no recorded op produced this tensor.</summary>
-    public bool IsLeaf => GradFn is null;
+    public bool IsLeaf => Producer is null;
 
     /// <summary>
     /// The accumulated gradient of the last <c>Backward</c> calls (null before the first).
@@ -179,7 +187,7 @@ public sealed partial class Tensor
     private void ZeroGradCore()
     {
         if (_grad is null) return;
-        if (_grad.GradFn is not null) { _grad = null; return; }
+        if (_grad.Producer is not null) { _grad = null; return; }
         _grad.Storage.Version++;
         _gradPendingZero = true;
     }
