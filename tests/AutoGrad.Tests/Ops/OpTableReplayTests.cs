@@ -35,7 +35,7 @@ public class OpTableReplayTests
         {
             foreach (var x in xs) x.ZeroGrad();
             var loss = (f(xs) * weights).Sum();
-            if (loss.RequiresGrad) loss.Backward();
+            loss.Backward(); // every row differentiates at least one input
             return loss;
         }
 
@@ -61,7 +61,11 @@ public class OpTableReplayTests
         var eagerGrads = xs.Select(x => x.Grad is null ? null : StepPlanTests.Bits(x.Grad)).ToArray();
         if (!replayed.SequenceEqual(eager)) throw new Exception($"{c}\n  loss differs: replay {string.Join(",", replayed)} vs eager {string.Join(",", eager)}");
         for (int i = 0; i < xs.Length; i++)
+        {
+            if (xs[i].RequiresGrad && (replayedGrads[i] is null || eagerGrads[i] is null))
+                throw new Exception($"{c}\n  input {i} requires grad but got none (replay: {replayedGrads[i] is not null}, eager: {eagerGrads[i] is not null})");
             if (!(replayedGrads[i] ?? []).SequenceEqual(eagerGrads[i] ?? []))
                 throw new Exception($"{c}\n  gradient of input {i} differs");
+        }
     }
 }
