@@ -9,7 +9,9 @@ namespace AutoGrad.Kernels;
 /// Results are bit-for-bit reproducible on a given machine: the order in which each output element's
 /// products are summed depends only on the shape, never on <see cref="Threading.Threads"/> or on
 /// which thread computes it. NaN and infinity propagate as in a naive triple loop. The output must not
-/// overlap either input.
+/// overlap either input. The microkernel is the best the CPU runs (AVX-512, AVX2 with FMA, or
+/// scalar), or the one the environment variable <c>AUTOGRAD_GEMM_KERNEL</c> forces
+/// (<c>avx512</c>, <c>avx2</c>, <c>scalar</c>; read once per process).
 /// </remarks>
 public static class Gemm
 {
@@ -30,6 +32,8 @@ public static class Gemm
     /// <param name="accumulate">Add the product to C instead of overwriting it.</param>
     /// <exception cref="ArgumentException">A dimension is negative, a leading dimension is smaller than its
     /// row length, or a span is too short for the given shape and stride.</exception>
+    /// <exception cref="PlatformNotSupportedException"><c>AUTOGRAD_GEMM_KERNEL</c> forces a kernel this CPU lacks.</exception>
+    /// <exception cref="InvalidOperationException"><c>AUTOGRAD_GEMM_KERNEL</c> names no kernel (avx512, avx2, scalar).</exception>
     public static unsafe void Multiply(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
     {
@@ -57,6 +61,8 @@ public static class Gemm
     /// <param name="accumulate">Add the product to C instead of overwriting it.</param>
     /// <exception cref="ArgumentException">A dimension is negative, a leading dimension is smaller than its
     /// row length, or a span is too short for the given shape and stride.</exception>
+    /// <exception cref="PlatformNotSupportedException"><c>AUTOGRAD_GEMM_KERNEL</c> forces a kernel this CPU lacks.</exception>
+    /// <exception cref="InvalidOperationException"><c>AUTOGRAD_GEMM_KERNEL</c> names no kernel (avx512, avx2, scalar).</exception>
     public static unsafe void Multiply(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, Span<double> c, int ldc, bool accumulate)
     {
@@ -136,8 +142,19 @@ internal static unsafe class GemmDriver
     [ThreadStatic]
     private static int t_lastWorkerItems;
 
-    /// <summary>Forces the SIMD level on this thread (tests use it to exercise the fallbacks); null means the hardware's.</summary>
-    internal static SimdLevel? LevelOverride { get => t_levelOverride; set => t_levelOverride = value; }
+    /// <summary>Forces the SIMD level on this thread (tests use it to exercise every kernel); null means the process's (<see cref="GemmKernelSetting"/>).</summary>
+    /// <exception cref="PlatformNotSupportedException">The CPU cannot run that level.</exception>
+    internal static SimdLevel? LevelOverride
+    {
+        get => t_levelOverride;
+        set
+        {
+            if (value is { } level && GemmKernelSetting.Missing(level, GemmKernels.HardwareLevel) is { } missing)
+                throw new PlatformNotSupportedException(
+                    $"cannot force the {GemmKernelSetting.NameOf(level)} GEMM kernel: this CPU lacks {missing}; it can run {GemmKernelSetting.Supported(GemmKernels.HardwareLevel)}");
+            t_levelOverride = value;
+        }
+    }
 
     /// <summary>Makes this thread's calls skip the small-shape paths so tests can cover the blocked path on any shape.</summary>
     internal static bool DisableSmallPath { get => t_disableSmallPath; set => t_disableSmallPath = value; }
@@ -154,12 +171,14 @@ internal static unsafe class GemmDriver
     /// <summary>Work items the workers took in this thread's last parallel call made with <see cref="ScheduleJitter"/> set.</summary>
     internal static int LastWorkerItems => t_lastWorkerItems;
 
-    internal static SimdLevel Level => LevelOverride ?? GemmKernels.HardwareLevel;
+    internal static SimdLevel Level => t_levelOverride ?? GemmKernelSetting.Level;
 
     public static void Run<T>(bool transA, bool transB, int m, int n, int k,
         T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        // Read first, so a kernel forced by AUTOGRAD_GEMM_KERNEL that the CPU lacks fails every call alike.
+        SimdLevel level = Level;
         if (m == 0 || n == 0)
             return;
         if (k == 0)
@@ -172,7 +191,6 @@ internal static unsafe class GemmDriver
             return;
         }
 
-        SimdLevel level = Level;
         GemmJob local = t_job ??= new GemmJob();
         if (!DisableSmallPath)
         {

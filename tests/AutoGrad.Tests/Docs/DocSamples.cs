@@ -16,8 +16,8 @@ namespace AutoGrad.Tests.Docs;
 /// </summary>
 internal static class DocSamples
 {
-    /// <summary>docs/models.md</summary>
-    public static void Models()
+    /// <summary>docs/models.md: returns the trained MLP, the digits' features it was trained on, and the perceptron.</summary>
+    public static (Sequential Model, Tensor Features, Perceptron Perceptron) Models()
     {
         // An MLP on the embedded digits, trained with plain minibatch SGD written out by hand.
         var data = EmbeddedDatasets.Digits();
@@ -48,6 +48,7 @@ internal static class DocSamples
         var perceptron = new Perceptron(features: 2);
         PerceptronFitResult fit = perceptron.Fit(x, and, maxEpochs: 100);
         Console.WriteLine($"converged: {fit.Converged} after {fit.Epochs} epochs, w = {perceptron.Weight}");
+        return (model, features, perceptron);
     }
 
     /// <summary>docs/losses.md</summary>

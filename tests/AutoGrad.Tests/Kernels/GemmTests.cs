@@ -14,11 +14,24 @@ public sealed class KernelThreadingCollection
     public const string Name = "Kernel threading";
 }
 
+/// <summary>
+/// The matrix multiply against a naive reference. Tests that force no kernel run the process's
+/// (the best the CPU has, or the one AUTOGRAD_GEMM_KERNEL names: .ci/run runs this class once per
+/// kernel); the modes named after a kernel force it on their thread. Whatever cannot run on this
+/// CPU is reported as skipped, with the reason.
+/// </summary>
 [Collection(KernelThreadingCollection.Name)]
 public sealed class GemmTests : IDisposable
 {
     private static readonly int[] EdgeSizes = [1, 15, 16, 17, 31, 32, 33, 127, 130];
     private readonly int _savedThreads = Threading.Threads;
+
+    public GemmTests()
+    {
+        // Every call would throw (GemmKernelSettingTests checks that it does, clearly).
+        var skip = GemmPaths.ProcessSkipReason;
+        Skip.If(skip is not null, skip);
+    }
 
     public void Dispose()
     {
@@ -29,14 +42,15 @@ public sealed class GemmTests : IDisposable
         GemmPlan.BlockOverride = default;
     }
 
-    /// <summary>How a case is run: which code path and blocking it is forced into.</summary>
+    /// <summary>How a case is run: which kernel (null: the process's) and blocking it is forced into.</summary>
     internal sealed record Mode(string Name, SimdLevel? Level, bool DisableSmall, (int Kc, int Mc, int Nc) Blocks)
     {
-        public override string ToString() => Name;
+        /// <summary>The mode and the kernel it runs, e.g. "default (avx512)".</summary>
+        public override string ToString() => $"{Name} ({GemmKernelSetting.NameOf(Level ?? GemmKernelSetting.Level)})";
     }
 
     public static TheoryData<string> ModeNames() =>
-        new("default", "tiny-blocks", "blocked-only", "blocked-tiny", "avx2", "avx2-tiny", "scalar");
+        new("default", "tiny-blocks", "blocked-only", "blocked-tiny", "avx512", "avx512-tiny", "avx2", "avx2-tiny", "scalar");
 
     private static Mode GetMode(string name) => name switch
     {
@@ -44,22 +58,28 @@ public sealed class GemmTests : IDisposable
         "tiny-blocks" => new(name, null, false, (16, 24, 40)),
         "blocked-only" => new(name, null, true, default),
         "blocked-tiny" => new(name, null, true, (7, 16, 33)),
+        "avx512" => new(name, SimdLevel.Vector512, false, default),
+        "avx512-tiny" => new(name, SimdLevel.Vector512, true, (16, 24, 40)),
         "avx2" => new(name, SimdLevel.Vector256, false, default),
         "avx2-tiny" => new(name, SimdLevel.Vector256, true, (16, 18, 40)),
         "scalar" => new(name, SimdLevel.Scalar, true, (16, 12, 16)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
-    private static bool Supported(Mode mode) =>
-        mode.Level is null || mode.Level <= GemmKernels.HardwareLevel;
+    /// <summary>Skips (with the reason) a mode forcing a kernel this CPU lacks.</summary>
+    private static Mode Runnable(string modeName)
+    {
+        Mode mode = GetMode(modeName);
+        var skip = mode.Level is { } level ? GemmPaths.SkipReason(level) : null;
+        Skip.If(skip is not null, skip);
+        return mode;
+    }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(ModeNames))]
     public void RandomShapesMatchReference(string modeName)
     {
-        Mode mode = GetMode(modeName);
-        if (!Supported(mode))
-            return;
+        Mode mode = Runnable(modeName);
         var rng = new Random(1234 + modeName.Length);
         int cases = mode.Level == SimdLevel.Scalar ? 40 : 120;
         for (int i = 0; i < cases; i++)
@@ -73,14 +93,12 @@ public sealed class GemmTests : IDisposable
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(ModeNames))]
     public void NarrowShapesMatchReference(string modeName)
     {
         // The small-shape paths switch on m or n <= 16, so sample that region densely.
-        Mode mode = GetMode(modeName);
-        if (!Supported(mode))
-            return;
+        Mode mode = Runnable(modeName);
         var rng = new Random(99 + modeName.Length);
         int cases = mode.Level == SimdLevel.Scalar ? 30 : 100;
         for (int i = 0; i < cases; i++)
@@ -96,7 +114,7 @@ public sealed class GemmTests : IDisposable
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false, false)]
     [InlineData(false, true)]
     [InlineData(true, false)]
@@ -119,7 +137,7 @@ public sealed class GemmTests : IDisposable
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false, false)]
     [InlineData(false, true)]
     [InlineData(true, false)]
@@ -144,7 +162,7 @@ public sealed class GemmTests : IDisposable
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false, false)]
     [InlineData(false, true)]
     [InlineData(true, false)]
@@ -155,7 +173,7 @@ public sealed class GemmTests : IDisposable
         CheckCase<float>(new CaseSpec(transA, transB, 203, 301, 600, transA, 3), GetMode("default"), 5);
     }
 
-    [Fact]
+    [SkippableFact]
     public void MlpShapesMatchReference()
     {
         Mode mode = GetMode("default");
@@ -168,7 +186,7 @@ public sealed class GemmTests : IDisposable
         CheckCase<double>(new CaseSpec(false, false, 128, 256, 784, true, 1), mode, 7);
     }
 
-    [Fact]
+    [SkippableFact]
     public void DegenerateShapes()
     {
         Mode mode = GetMode("default");
@@ -190,7 +208,7 @@ public sealed class GemmTests : IDisposable
         Assert.Equal([5.0, 6], d);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false, false)]
     [InlineData(true, true)]
     public void NonFiniteValuesPropagateLikeANaiveLoop(bool transA, bool transB)
@@ -225,7 +243,7 @@ public sealed class GemmTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void InvalidArgumentsThrowNamingTheArgument()
     {
         float[] a = new float[6], b = new float[6], c = new float[4];
@@ -257,7 +275,7 @@ public sealed class GemmTests : IDisposable
         Assert.Contains(value.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ResultsDoNotDependOnWhichThreadTakesWhichItem()
     {
         // Threads claim packing and tile items dynamically. Random pauses on every thread make each call
@@ -308,7 +326,7 @@ public sealed class GemmTests : IDisposable
         Assert.True(workerShares.Count >= 3, $"worker item counts seen: {string.Join(", ", workerShares)}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void ThreadsRejectsValuesBelowOne()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Threading.Threads = 0);
@@ -319,7 +337,7 @@ public sealed class GemmTests : IDisposable
         Assert.Equal(3, Threading.Threads);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ConcurrentCallersGetCorrectResults()
     {
         Threading.Threads = 2;
@@ -347,7 +365,7 @@ public sealed class GemmTests : IDisposable
         Assert.Empty(failures);
     }
 
-    [Fact]
+    [SkippableFact]
     public void SteadyStateCallsDoNotAllocate()
     {
         Threading.Threads = 2;

@@ -59,21 +59,21 @@ public class LawTests
     /// Backward is linear in the seed: for every op of the table, at random shapes and values,
     /// the gradients for a·u + b·v are a·(gradients for u) + b·(gradients for v), in float64.
     /// </summary>
-    [Fact]
-    public void BackwardIsLinearInTheSeedForEveryOp()
+    [Theory]
+    [MemberData(nameof(OpTable.Names), MemberType = typeof(OpTable))]
+    public void BackwardIsLinearInTheSeedForEveryOp(string op)
     {
-        var gen = from row in Gen.Elements(OpTable.Rows)
-                  from c in GradProperty.Cases(row)
+        var gen = from c in GradProperty.Cases(OpTable.Get(op))
                   from a in Gen.Choose(-30, 30)
                   from b in Gen.Choose(-30, 30)
                   select (Case: c, A: a / 10.0, B: b / 10.0);
         var arb = Arb.From(gen, t => GradProperty.Shrink(t.Case).Select(c => t with { Case = c }));
-        FsCheck.Check.One(PropertyConfig.For(150), Prop.ForAll(arb, t =>
+        FsCheck.Check.One(PropertyConfig.For(4), Prop.ForAll(arb, t =>
         {
             var (c, a, b) = t;
             var xs = c.Inputs(DType.Float64);
             var y = c.Op.Make(c.Info)(xs);
-            if (!y.RequiresGrad) return;
+            Assert.True(y.RequiresGrad, $"{c}: the output does not require grad, so there is no backward to check");
             var rng = new Generator((ulong)c.ParamSeed + 1);
             var shape = y.Shape.ToArray();
             var u = Tensor.Normal(rng, 0, 1, DType.Float64, shape);

@@ -11,11 +11,32 @@ public enum Domain
     NonZero,
 }
 
-/// <summary>A drawn case as an op row sees it: the input shapes and a generator for its own choices (axes, indices).</summary>
+/// <summary>
+/// A drawn case as an op row sees it: the input shapes, a generator for its own choices (axes,
+/// indices), and the index arrays the row passes to its ops (see <see cref="Indices"/>).
+/// </summary>
 public sealed record CaseInfo(int[][] Shapes, Generator Random)
 {
+    private readonly List<int[]> _indexArrays = [];
+
     public int[] Shape => Shapes[0];
     public int Rank => Shapes[0].Length;
+
+    /// <summary>Every array a row built with <see cref="Indices"/>, to register with a <c>StepPlan</c> capture.</summary>
+    public int[][] IndexArrays => [.. _indexArrays];
+
+    /// <summary>
+    /// An index (or label) array the row passes to its ops, kept so the replay test can register it
+    /// with <c>StepPlan.Capture</c>: a row whose indices are not built here is refused at capture,
+    /// and that refusal fails the test.
+    /// </summary>
+    public int[] Indices(int count, Func<int> next)
+    {
+        var a = new int[count];
+        for (int i = 0; i < count; i++) a[i] = next();
+        _indexArrays.Add(a);
+        return a;
+    }
 
     /// <summary>A random subset of axes of input 0 (null = all, sometimes).</summary>
     public int[]? RandomAxes()

@@ -18,8 +18,7 @@ public static partial class OpTable
 
     private static Reduction AnyReduction(CaseInfo c) => (Reduction)c.Random.NextInt(3);
 
-    private static int[] Labels(CaseInfo c) =>
-        Enumerable.Range(0, c.Shape[0]).Select(_ => c.Random.NextInt(c.Shape[1])).ToArray();
+    private static int[] Labels(CaseInfo c) => c.Indices(c.Shape[0], () => c.Random.NextInt(c.Shape[1]));
 
     private static double[] PlusMinusOne(CaseInfo c) =>
         Enumerable.Range(0, Shapes.Numel(c.Shape)).Select(_ => c.Random.NextInt(2) == 0 ? -1.0 : 1.0).ToArray();

@@ -112,25 +112,25 @@ public static partial class OpTable
         {
             int ax = c.RandomAxis();
             int positions = Shapes.Numel(c.Shape) / c.Shape[ax];
-            var idx = Enumerable.Range(0, positions).Select(_ => c.Random.NextInt(c.Shape[ax])).ToArray();
+            var idx = c.Indices(positions, () => c.Random.NextInt(c.Shape[ax]));
             return xs => xs[0].Gather(ax, idx);
         }, [Any]),
         new("scatter_add", (0, 3), Same(1), c =>
         {
             int ax = c.Random.NextInt(c.Rank + 1), size = 1 + c.Random.NextInt(3);
-            var idx = Enumerable.Range(0, Shapes.Numel(c.Shape)).Select(_ => c.Random.NextInt(size)).ToArray();
+            var idx = c.Indices(Shapes.Numel(c.Shape), () => c.Random.NextInt(size));
             return xs => xs[0].ScatterAdd(ax, idx, size) * 2.0;
         }, [Any]),
         new("index_select", (1, 3), Same(1), c =>
         {
             int ax = c.RandomAxis();
-            var idx = Enumerable.Range(0, 1 + c.Random.NextInt(4)).Select(_ => c.Random.NextInt(c.Shape[ax])).ToArray();
+            var idx = c.Indices(1 + c.Random.NextInt(4), () => c.Random.NextInt(c.Shape[ax]));
             return xs => xs[0].IndexSelect(ax, idx);
         }, [Any]),
         new("index_add", (1, 3), Same(1), c =>
         {
             int ax = c.RandomAxis(), size = 1 + c.Random.NextInt(3);
-            var idx = Enumerable.Range(0, c.Shape[ax]).Select(_ => c.Random.NextInt(size)).ToArray();
+            var idx = c.Indices(c.Shape[ax], () => c.Random.NextInt(size));
             return xs => xs[0].IndexAdd(ax, idx, size);
         }, [Any]),
 
