@@ -39,11 +39,7 @@ public sealed class Adagrad : Optimizer
     public double Epsilon
     {
         get => _epsilon;
-        set
-        {
-            Guard.Positive(Kind, "epsilon", value);
-            _epsilon = value;
-        }
+        set => _epsilon = Positive("epsilon", value);
     }
 
     /// <inheritdoc/>

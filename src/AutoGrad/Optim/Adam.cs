@@ -79,11 +79,7 @@ public class Adam : Optimizer
     public double Beta1
     {
         get => _beta1;
-        set
-        {
-            Guard.InRange(Kind, "beta1", value, 0, 1, maxExclusive: true);
-            _beta1 = value;
-        }
+        set => _beta1 = Fraction("beta1", value);
     }
 
     /// <summary>Decay rate β₂ of the second-moment average, in [0, 1).</summary>
@@ -91,11 +87,7 @@ public class Adam : Optimizer
     public double Beta2
     {
         get => _beta2;
-        set
-        {
-            Guard.InRange(Kind, "beta2", value, 0, 1, maxExclusive: true);
-            _beta2 = value;
-        }
+        set => _beta2 = Fraction("beta2", value);
     }
 
     /// <summary>The term ε &gt; 0 added to the denominator.</summary>
@@ -103,11 +95,7 @@ public class Adam : Optimizer
     public double Epsilon
     {
         get => _epsilon;
-        set
-        {
-            Guard.Positive(Kind, "epsilon", value);
-            _epsilon = value;
-        }
+        set => _epsilon = Positive("epsilon", value);
     }
 
     /// <inheritdoc/>

@@ -113,11 +113,7 @@ public abstract class Optimizer
     public double LearningRate
     {
         get => _learningRate;
-        set
-        {
-            Guard.Positive(Kind, nameof(LearningRate), value);
-            _learningRate = value;
-        }
+        set => _learningRate = Positive(nameof(LearningRate), value);
     }
 
     /// <summary>
@@ -128,11 +124,30 @@ public abstract class Optimizer
     public double WeightDecay
     {
         get => _weightDecay;
-        set
-        {
-            Guard.NonNegativeNumber(Kind, nameof(WeightDecay), value);
-            _weightDecay = value;
-        }
+        set => _weightDecay = NonNegative(nameof(WeightDecay), value);
+    }
+
+    // The hyperparameter setters' guards: each returns the value it accepted, or throws naming the optimizer and the hyperparameter.
+
+    /// <summary><paramref name="value"/> if it is a finite number &gt; 0.</summary>
+    protected double Positive(string name, double value)
+    {
+        Guard.Positive(Kind, name, value);
+        return value;
+    }
+
+    /// <summary><paramref name="value"/> if it is a finite number ≥ 0.</summary>
+    protected double NonNegative(string name, double value)
+    {
+        Guard.NonNegativeNumber(Kind, name, value);
+        return value;
+    }
+
+    /// <summary><paramref name="value"/> if it lies in [0, 1) (a decay rate, a momentum).</summary>
+    protected double Fraction(string name, double value)
+    {
+        Guard.InRange(Kind, name, value, 0, 1, maxExclusive: true);
+        return value;
     }
 
     /// <summary>A schedule may anneal the rate down to exactly 0 (cosine to a minimum of 0); users may not set 0 by hand.</summary>

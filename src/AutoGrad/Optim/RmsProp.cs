@@ -42,11 +42,7 @@ public sealed class RmsProp : Optimizer
     public double Alpha
     {
         get => _alpha;
-        set
-        {
-            Guard.InRange(Kind, "alpha", value, 0, 1, maxExclusive: true);
-            _alpha = value;
-        }
+        set => _alpha = Fraction("alpha", value);
     }
 
     /// <summary>The term ε &gt; 0 added to the denominator.</summary>
@@ -54,11 +50,7 @@ public sealed class RmsProp : Optimizer
     public double Epsilon
     {
         get => _epsilon;
-        set
-        {
-            Guard.Positive(Kind, "epsilon", value);
-            _epsilon = value;
-        }
+        set => _epsilon = Positive("epsilon", value);
     }
 
     /// <inheritdoc/>

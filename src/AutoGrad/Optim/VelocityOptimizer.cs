@@ -39,11 +39,7 @@ public abstract class VelocityOptimizer : Optimizer
     public double Gamma
     {
         get => _gamma;
-        set
-        {
-            Guard.InRange(Kind, "gamma", value, 0, 1, maxExclusive: true);
-            _gamma = value;
-        }
+        set => _gamma = Fraction("gamma", value);
     }
 
     /// <inheritdoc/>
