@@ -20,7 +20,7 @@ internal sealed class GradientSumNode : Node, INodeType<GradientSumNode>
     public static Tensor Apply(Tensor a, Tensor b)
     {
         var y = Tensor.Empty(a.ShapeArray, a.DType);
-        Launch.Run(new SumLaunch(a, b, y), a, b);
+        Launch.Run(new BinaryLaunch<AddKernel>(a, b, y), a, b);
         if ((a.RequiresGrad || b.RequiresGrad) && Tape.IsRecording) Record(New<GradientSumNode>(), y, a, b, "", 0);
         return y;
     }
@@ -32,13 +32,4 @@ internal sealed class GradientSumNode : Node, INodeType<GradientSumNode>
     }
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], x[1]);
-
-    private readonly struct SumLaunch(Tensor a, Tensor b, Tensor y) : ILaunch
-    {
-        public void Run()
-        {
-            if (a.DType == DType.Float32) Broadcast.Binary<AddKernel, float>(a.SpanF, a.ShapeArray, b.SpanF, b.ShapeArray, y.SpanF, y.ShapeArray);
-            else Broadcast.Binary<AddKernel, double>(a.SpanD, a.ShapeArray, b.SpanD, b.ShapeArray, y.SpanD, y.ShapeArray);
-        }
-    }
 }

@@ -56,15 +56,6 @@ internal static class Dispatch
         return y;
     }
 
-    private readonly struct BinaryLaunch<K>(Tensor a, Tensor b, Tensor y) : ILaunch where K : IBinaryKernel
-    {
-        public void Run()
-        {
-            if (a.DType == DType.Float32) Broadcast.Binary<K, float>(a.SpanF, a.ShapeArray, b.SpanF, b.ShapeArray, y.SpanF, y.ShapeArray);
-            else Broadcast.Binary<K, double>(a.SpanD, a.ShapeArray, b.SpanD, b.ShapeArray, y.SpanD, y.ShapeArray);
-        }
-    }
-
     /// <summary>Views a shape as [outer, n, inner] around one axis.</summary>
     public static (int Outer, int N, int Inner) Split(int[] shape, int axis)
     {

@@ -1,3 +1,5 @@
+using AutoGrad.Kernels;
+
 namespace AutoGrad;
 
 // The tensor's own launches: in-place writes, zero fills, and the gradient slot's lazy zeroing.
@@ -152,4 +154,14 @@ public sealed partial class Tensor
     /// <summary>The buffer as a span of its element type T (float or double), without the host-code check of <see cref="AsSpan{T}"/>.</summary>
     internal Span<T> AsSpanOf<T>() where T : unmanaged =>
         typeof(T) == typeof(float) ? System.Runtime.InteropServices.MemoryMarshal.Cast<float, T>(SpanF) : System.Runtime.InteropServices.MemoryMarshal.Cast<double, T>(SpanD);
+}
+
+/// <summary>y = K(a, b) elementwise with broadcasting: the launch of every binary op, and of the tape's gradient sum.</summary>
+internal readonly struct BinaryLaunch<K>(Tensor a, Tensor b, Tensor y) : ILaunch where K : IBinaryKernel
+{
+    public void Run()
+    {
+        if (a.DType == DType.Float32) Broadcast.Binary<K, float>(a.SpanF, a.ShapeArray, b.SpanF, b.ShapeArray, y.SpanF, y.ShapeArray);
+        else Broadcast.Binary<K, double>(a.SpanD, a.ShapeArray, b.SpanD, b.ShapeArray, y.SpanD, y.ShapeArray);
+    }
 }
