@@ -132,6 +132,7 @@ public abstract class Node
     /// hands back at every step (nodes are recycled with the scope), else a new one. The caller sets
     /// the op's parameters on it before <see cref="Record(Node, Tensor, Tensor, string, int)"/>.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static T New<T>() where T : Node, INodeType<T> =>
         Memory.StepScope.Recycling is { } scope ? scope.Node<T>() : T.Create();
 
@@ -149,6 +150,7 @@ public abstract class Node
     }
 
     /// <summary>Records <paramref name="node"/>, an op of one input, as the producer of <paramref name="output"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static Tensor Record(Node node, Tensor output, Tensor a, string file, int line)
     {
         node.In0 = a;
@@ -158,6 +160,7 @@ public abstract class Node
     }
 
     /// <summary>Records <paramref name="node"/>, an op of two inputs, as the producer of <paramref name="output"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static Tensor Record(Node node, Tensor output, Tensor a, Tensor b, string file, int line)
     {
         node.In0 = a;
@@ -189,6 +192,7 @@ public abstract class Node
     /// <summary>The sequence number a node reading <paramref name="t"/> must exceed.</summary>
     private static long After(Tensor t) => t.Producer is { } producer ? producer.Seq : 0;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static Tensor Finish(Node node, Tensor output, string file, int line, long after)
     {
         node.Site = SourceSite.Resolve(file, line);
@@ -202,7 +206,18 @@ public abstract class Node
         return output;
     }
 
+    /// <summary>Throws if an input or output the backward rule reads was modified in place since the op recorded it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void CheckSavedVersions()
+    {
+        // The usual case, one or two inputs unchanged and no saved output, without the loop or a virtual call.
+        if (InputCount > 2 || _output is not null
+            || In0 is { } a && a.Storage.Version != _version0
+            || In1 is { } b && b.Storage.Version != _version1)
+            CheckSavedVersionsSlow();
+    }
+
+    private void CheckSavedVersionsSlow()
     {
         var output = _output;
         for (int i = 0; i < InputCount; i++)

@@ -46,7 +46,15 @@ public readonly record struct SourceSite(string? File, int Line, string? Scope)
     /// else (when <see cref="CaptureStackTraces"/> is on, or an attached tape observer such as
     /// anomaly mode wants source lines) the first frame outside the library.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static SourceSite Resolve(string file, int line)
+    {
+        if (s_live == 0 && string.IsNullOrEmpty(file) && !CaptureStackTraces && Tape.Observer is null) return default;
+        return ResolveSlow(file, line);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static SourceSite ResolveSlow(string file, int line)
     {
         if (s_live != 0 && t_ambient is { Active: true } a) return new SourceSite(a.File, a.Line, a.Scope);
         if (!string.IsNullOrEmpty(file)) return new SourceSite(file, line, null);

@@ -24,7 +24,11 @@ public static class Tape
     private static int s_observerScopes;
 
     /// <summary>The observer attached in this async flow (anomaly mode), or null; one static read when none is attached anywhere.</summary>
-    internal static ITapeObserver? Observer => Volatile.Read(ref s_observerScopes) == 0 ? null : s_observer.Value;
+    internal static ITapeObserver? Observer
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref s_observerScopes) == 0 ? null : s_observer.Value;
+    }
 
     /// <summary>
     /// Attaches <paramref name="observer"/> (null: none) to what this async flow records and
@@ -56,16 +60,19 @@ public static class Tape
     /// <summary>True when ops on tensors that require grad are recorded (not inside <see cref="NoGrad"/>).</summary>
     public static bool IsRecording
     {
-        get
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => (Volatile.Read(ref s_inBackward) | Volatile.Read(ref s_activeScopes)) == 0 || IsRecordingSlow();
+    }
+
+    private static bool IsRecordingSlow()
+    {
+        if (Volatile.Read(ref s_inBackward) != 0)
         {
-            if (Volatile.Read(ref s_inBackward) != 0)
-            {
-                int b = t_backwardMode;
-                if (b != 0) return b == 2;
-            }
-            if (Volatile.Read(ref s_activeScopes) == 0) return true;
-            return s_mode.Value != s_disabled;
+            int b = t_backwardMode;
+            if (b != 0) return b == 2;
         }
+        if (Volatile.Read(ref s_activeScopes) == 0) return true;
+        return s_mode.Value != s_disabled;
     }
 
     /// <summary>

@@ -52,7 +52,14 @@ public sealed class StepScope : IDisposable
     internal static StepScope? Current => s_live == 0 ? null : t_current;
 
     /// <summary>The scope that recycles op results now: the current one, unless a recorder attached to the launch funnel owns them (a captured step).</summary>
-    internal static StepScope? Recycling => s_live == 0 || Launch.IsRecording ? null : t_current;
+    internal static StepScope? Recycling
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => s_live == 0 ? null : LiveRecycling();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static StepScope? LiveRecycling() => Launch.IsRecording ? null : t_current;
 
     private static int s_live;
 

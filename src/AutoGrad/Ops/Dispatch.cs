@@ -9,14 +9,17 @@ namespace AutoGrad.Ops;
 /// </summary>
 internal static class Dispatch
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool ShouldRecord(Tensor a) => a.RequiresGrad && Tape.IsRecording;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool ShouldRecord(Tensor a, Tensor b) => (a.RequiresGrad || b.RequiresGrad) && Tape.IsRecording;
 
     /// <summary>Below this length the scalar form beats the vector form's setup cost.</summary>
     private const int Tiny = 4;
 
     /// <summary>y = K(x; p), elementwise.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static Tensor Unary<K>(Tensor x, double p = 0) where K : IUnaryKernel
     {
         var y = Tensor.EmptyLike(x);

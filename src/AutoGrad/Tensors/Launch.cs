@@ -116,7 +116,11 @@ internal static class Launch
     /// Notes a buffer that was created for good (a creation function, a gradient), so a recorder
     /// owns it and <see cref="IsCreatedByRecorder"/> knows it.
     /// </summary>
-    public static void Created(Storage storage) => Recorder?.Created(storage);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Created(Storage storage)
+    {
+        if (s_recorders != 0) t_recorder?.Created(storage);
+    }
 
     /// <summary>True when a recorder is attached and created the tensor's buffer.</summary>
     public static bool IsCreatedByRecorder(Tensor t) => Recorder is { } r && r.IsCreated(t.Storage);

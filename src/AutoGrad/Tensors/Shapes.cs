@@ -12,6 +12,7 @@ public static class Shapes
     public static readonly int[] Scalar = [];
 
     /// <summary>Number of elements: the product of the dimensions (1 for a scalar).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static int Numel(ReadOnlySpan<int> shape)
     {
         long n = 1;

@@ -29,6 +29,7 @@ internal sealed class Storage
     /// funnel owns for good. Inside a <see cref="Memory.StepScope"/> op results take a pooled
     /// buffer instead (<see cref="Rent"/>).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static Storage ForOpResult(DType dtype, int count)
     {
         if (count == 0) return Allocate(dtype, 0);

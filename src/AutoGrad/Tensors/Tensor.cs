@@ -18,10 +18,41 @@ public sealed partial class Tensor
     internal int[] ShapeArray;
     internal Storage Storage;
     private bool _requiresGrad;
-    private Tensor? _grad;
 
-    /// <summary>The buffer object this handle owns and recycles with its step scope (op results inside a StepScope only).</summary>
-    private Storage? _recycled;
+    /// <summary>
+    /// What few handles use (a name, a gradient, a recycled buffer object), allocated on first
+    /// use: an op result then costs four references and two integers.
+    /// </summary>
+    private sealed class Extras
+    {
+        public string? Name;
+        public Tensor? Grad;
+        public bool GradPendingZero;
+
+        /// <summary>The buffer object this handle owns and recycles with its step scope (op results inside a StepScope only).</summary>
+        public Storage? Recycled;
+    }
+
+    private Extras? _extras;
+
+    private Extras More => _extras ??= new Extras();
+
+    private Tensor? StoredGrad
+    {
+        get => _extras?.Grad;
+        set { if (value is not null || _extras is not null) More.Grad = value; }
+    }
+
+    /// <summary>
+    /// True after <see cref="ZeroGrad"/> until the gradient is next read or written: the buffer
+    /// is zeroed lazily, so a backward that follows overwrites it in one pass instead of clearing
+    /// and then adding.
+    /// </summary>
+    private bool GradPendingZero
+    {
+        get => _extras is { GradPendingZero: true };
+        set { if (value || _extras is not null) More.GradPendingZero = value; }
+    }
 
     /// <summary>Element type.</summary>
     public DType DType { get; private set; }
@@ -41,24 +72,32 @@ public sealed partial class Tensor
     internal Node? Producer;
 
     /// <summary>Optional name, used by Explain, DOT export and error messages.</summary>
-    public string? Name { get; set; }
+    public string? Name
+    {
+        get => _extras?.Name;
+        set { if (value is not null || _extras is not null) More.Name = value; }
+    }
 
-    internal Tensor(int[] shape, DType dtype, Storage storage)
+    internal Tensor(int[] shape, DType dtype, Storage storage) : this(shape, dtype, storage, Shapes.Numel(shape)) { }
+
+    private Tensor(int[] shape, DType dtype, Storage storage, int numel)
     {
         ShapeArray = shape;
         DType = dtype;
         Storage = storage;
-        Numel = Shapes.Numel(shape);
+        Numel = numel;
     }
 
     /// <summary>
     /// An op result whose contents are undefined (the kernel writes every element): pooled inside a
     /// StepScope, else allocated. Every op's output starts here or at <see cref="EmptyZeroed"/>.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static Tensor Empty(int[] shape, DType dtype)
     {
         if (Memory.StepScope.Recycling is { } scope) return scope.Result(shape, dtype);
-        return new(shape, dtype, Storage.ForOpResult(dtype, Shapes.Numel(shape)));
+        int numel = Shapes.Numel(shape);
+        return new(shape, dtype, Storage.ForOpResult(dtype, numel), numel);
     }
 
     /// <summary>A new handle on <paramref name="storage"/> (a reshape, a detach): recycled with the step scope inside one.</summary>
@@ -76,9 +115,9 @@ public sealed partial class Tensor
         Numel = Shapes.Numel(shape);
         if (recycle)
         {
-            _recycled ??= new Storage(Array.Empty<float>());
-            _recycled.Rent(dtype, Numel);
-            Storage = _recycled;
+            var own = More.Recycled ??= new Storage(Array.Empty<float>());
+            own.Rent(dtype, Numel);
+            Storage = own;
         }
         else Storage = storage!;
     }
@@ -86,12 +125,12 @@ public sealed partial class Tensor
     /// <summary>Ends a recycled handle's life with its scope: its buffer goes back to the pool and every later use throws.</summary>
     internal void Kill()
     {
-        _recycled?.Release();
+        _extras?.Recycled?.Release();
         Storage = Storage.Dead;
         Producer = null;
         Name = null;
-        _grad = null;
-        _gradPendingZero = false;
+        StoredGrad = null;
+        GradPendingZero = false;
         _requiresGrad = false;
     }
 
@@ -111,6 +150,7 @@ public sealed partial class Tensor
         return new(shape, dtype, s);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static Tensor EmptyLike(Tensor t) => Empty(t.ShapeArray, t.DType);
 
     /// <summary>The dimensions, outermost first.</summary>
@@ -154,7 +194,7 @@ public sealed partial class Tensor
         {
             // Reading a gradient that ZeroGrad left pending clears it: a launch, so it happens at every replay too.
             Launch.Run(new MaterializeGradLaunch(this));
-            return _grad;
+            return StoredGrad;
         }
         set
         {
@@ -167,18 +207,11 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>
-    /// True after <see cref="ZeroGrad"/> until the gradient is next read or written: the buffer
-    /// is zeroed lazily, so a backward that follows overwrites it in one pass instead of clearing
-    /// and then adding.
-    /// </summary>
-    private bool _gradPendingZero;
-
     private void ClearPendingGrad()
     {
-        _gradPendingZero = false;
-        if (_grad is null) return;
-        if (DType == DType.Float32) _grad.SpanF.Clear(); else _grad.SpanD.Clear();
+        GradPendingZero = false;
+        if (StoredGrad is null) return;
+        if (DType == DType.Float32) StoredGrad.SpanF.Clear(); else StoredGrad.SpanD.Clear();
     }
 
     /// <summary>Sets every element of <see cref="Grad"/> to zero (keeping its buffer), if it exists.</summary>
@@ -186,18 +219,18 @@ public sealed partial class Tensor
 
     private void ZeroGradCore()
     {
-        if (_grad is null) return;
-        if (_grad.Producer is not null) { _grad = null; return; }
-        _grad.Storage.Version++;
-        _gradPendingZero = true;
+        if (StoredGrad is null) return;
+        if (StoredGrad.Producer is not null) { StoredGrad = null; return; }
+        StoredGrad.Storage.Version++;
+        GradPendingZero = true;
     }
 
     /// <summary>The gradient buffer for the tape to accumulate into, and whether it must be overwritten rather than added to.</summary>
     internal Tensor? GradForAccumulation(out bool overwrite)
     {
-        overwrite = _gradPendingZero;
-        _gradPendingZero = false;
-        return _grad;
+        overwrite = GradPendingZero;
+        GradPendingZero = false;
+        return StoredGrad;
     }
 
     internal Span<float> SpanF

@@ -51,7 +51,7 @@ public sealed partial class Tensor
     {
         public void Run()
         {
-            if (t._gradPendingZero) t.ClearPendingGrad();
+            if (t.GradPendingZero) t.ClearPendingGrad();
         }
     }
 
@@ -60,8 +60,8 @@ public sealed partial class Tensor
     {
         public void Run()
         {
-            t._gradPendingZero = false;
-            t._grad = value;
+            t.GradPendingZero = false;
+            t.StoredGrad = value;
         }
     }
 
