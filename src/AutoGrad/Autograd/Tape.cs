@@ -18,7 +18,6 @@ public static class Tape
     private static int s_activeScopes;
     [ThreadStatic] private static int t_backwardMode; // 0: follow scopes; 1: off; 2: on (create-graph)
     private static int s_inBackward; // backward passes running on any thread: zero lets IsRecording skip the thread-static read
-    [ThreadStatic] private static Stack<Node>? t_stack;
     private static int s_epoch;
     private static readonly AsyncLocal<ITapeObserver?> s_observer = new();
     private static int s_observerScopes;
@@ -176,11 +175,12 @@ public static class Tape
         Interlocked.Increment(ref s_inBackward);
         try
         {
-            CollectNodes(rootNode, order);
+            CollectNodes(rootNode, order, work.Stack);
             t_backwardMode = createGraph ? 2 : 1;
             rootNode.PendingGrad = seed;
-            foreach (var node in order)
+            for (int k = 0; k < order.Count; k++)
             {
+                var node = order[k];
                 var g = node.PendingGrad;
                 node.PendingGrad = null;
                 if (g is null) continue;
@@ -195,7 +195,7 @@ public static class Tape
         {
             t_backwardMode = saved;
             Interlocked.Decrement(ref s_inBackward);
-            foreach (var node in order) node.PendingGrad = null;
+            for (int k = 0; k < order.Count; k++) order[k].PendingGrad = null;
             work.Clear();
             t_depth--;
             throw;
@@ -208,7 +208,7 @@ public static class Tape
             if (writeLeaves)
                 foreach (var (leaf, grad) in leaves) AccumulateLeaf(leaf, grad, createGraph);
             if (!retainGraph)
-                foreach (var node in order) node.Free();
+                for (int k = 0; k < order.Count; k++) order[k].Free();
         }
         finally
         {
@@ -235,13 +235,15 @@ public static class Tape
     /// <summary>A backward pass's working lists: the nodes in reverse execution order, the leaf gradients, gradient arrays by arity.</summary>
     private sealed class WorkLists
     {
-        public readonly List<Node> Order = [];
+        public readonly NodeList Order = new();
+        public readonly NodeList Stack = new();
         public readonly List<(Tensor Leaf, Tensor Grad)> Leaves = [];
         public readonly Tensor?[][] GradBuffers = new Tensor?[4][];
 
         public void Clear()
         {
             Order.Clear();
+            Stack.Clear();
             Leaves.Clear();
             foreach (var g in GradBuffers) if (g is not null) Array.Clear(g);
         }
@@ -264,13 +266,12 @@ public static class Tape
         return seed;
     }
 
-    private static void CollectNodes(Node start, List<Node> order)
+    private static void CollectNodes(Node start, NodeList order, NodeList stack)
     {
-        var stack = t_stack ??= new Stack<Node>();
         stack.Clear();
         int epoch = Interlocked.Increment(ref s_epoch);
         start.VisitEpoch = epoch;
-        stack.Push(start);
+        stack.Add(start);
         while (stack.Count > 0)
         {
             var n = stack.Pop();
@@ -281,17 +282,13 @@ public static class Tape
                 if (p is not null && p.VisitEpoch != epoch)
                 {
                     p.VisitEpoch = epoch;
-                    stack.Push(p);
+                    stack.Add(p);
                 }
             }
         }
         // A chain is found already in reverse execution order; sort only when it is not.
-        bool sorted = true;
-        for (int i = 1; i < order.Count && sorted; i++) sorted = order[i - 1].Seq > order[i].Seq;
-        if (!sorted) order.Sort(s_newestFirst);
+        order.SortNewestFirst();
     }
-
-    private static readonly Comparison<Node> s_newestFirst = static (a, b) => b.Seq.CompareTo(a.Seq);
 
     private static void RunNode(Node node, Tensor g, List<(Tensor, Tensor)> leaves, bool createGraph, Tensor?[][] gradBuffers, IBackwardObserver? observer)
     {

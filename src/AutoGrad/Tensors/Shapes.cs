@@ -36,6 +36,10 @@ public static class Shapes
     /// <summary>True when both shapes have the same rank and dimensions.</summary>
     public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
 
+    /// <summary>Equal shapes, answered without a comparison when both are the same array (op results share their input's).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static bool Equal(int[] a, int[] b) => ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b);
+
     /// <summary>Row-major strides (in elements) of a contiguous tensor of this shape.</summary>
     public static int[] Strides(ReadOnlySpan<int> shape) => Kernels.Layout.Strides(shape);
 
