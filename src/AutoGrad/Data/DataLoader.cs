@@ -6,7 +6,9 @@ namespace AutoGrad.Data;
 /// Minibatches of a data set: each enumeration is one epoch that visits every row exactly once,
 /// in an order shuffled by the seeded <see cref="Generator"/> (or in the data set's order without
 /// one), as <c>(Tensor X, int[] Y)</c> pairs of at most <see cref="BatchSize"/> rows; the last
-/// batch keeps the remainder.
+/// batch keeps the remainder. X is [B, D], or [B, C, H, W] with <see cref="Images"/>; with an
+/// <see cref="Augment"/> transform every batch is augmented (training batches only: evaluate on a
+/// loader without one, or on the data set).
 /// </summary>
 /// <remarks>
 /// The batch tensor and label array are <b>reused</b>: each batch overwrites the previous one's
@@ -23,7 +25,11 @@ public sealed class DataLoader : IEnumerable<(Tensor X, int[] Y)>
     private readonly int[] _y;
     private Tensor? _xLast;
     private int[]? _yLast;
+    private Tensor? _xImages, _xLastImages;
     private int _epoch;
+    private readonly bool _images;
+    private ImageTransform? _augment;
+    private Generator? _augmentRandom;
 
     /// <summary>Creates a loader over <paramref name="data"/>.</summary>
     /// <param name="data">The data set; must have at least one row.</param>
@@ -47,6 +53,45 @@ public sealed class DataLoader : IEnumerable<(Tensor X, int[] Y)>
 
     /// <summary>The data set.</summary>
     public Dataset Dataset => _data;
+
+    /// <summary>
+    /// Batches as images, [B, C, H, W] by the data set's <see cref="Data.Dataset.ImageShape"/>
+    /// (views of the same buffers, so still allocation-free), instead of rows [B, D].
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on a loader whose data set has no image shape.</exception>
+    public bool Images
+    {
+        get => _images;
+        init
+        {
+            if (value && _data.ImageShape is null)
+                throw new InvalidOperationException($"DataLoader.Images: the data set's rows ({_data.FeatureCount} features) have no image shape; give it one with Dataset.WithImageShape");
+            _images = value;
+        }
+    }
+
+    /// <summary>
+    /// The augmentation applied to each batch as it is filled (null: none), drawing from a stream
+    /// of its own seeded from the loader's generator, so a seeded loader augments reproducibly and
+    /// shuffles exactly as it would without augmentation. Set it to null to turn augmentation off.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on a loader whose data set has no image shape, or that has no generator.</exception>
+    public ImageTransform? Augment
+    {
+        get => _augment;
+        set
+        {
+            if (value is not null)
+            {
+                if (_data.ImageShape is null)
+                    throw new InvalidOperationException($"DataLoader.Augment: the data set's rows ({_data.FeatureCount} features) have no image shape to augment; give it one with Dataset.WithImageShape");
+                // Its own stream, derived from the shuffle's seed without drawing from it: adding augmentation leaves the batch order unchanged.
+                _augmentRandom ??= _generator is { } g ? new Generator(g.Seed ^ 0x9E3779B97F4A7C15UL) : throw new InvalidOperationException(
+                    "DataLoader.Augment: augmentation draws random numbers; create the loader with a Generator (new DataLoader(data, batchSize, new Generator(seed)))");
+            }
+            _augment = value;
+        }
+    }
 
     /// <summary>Rows per batch.</summary>
     public int BatchSize { get; }
@@ -98,8 +143,17 @@ public sealed class DataLoader : IEnumerable<(Tensor X, int[] Y)>
             src.Slice(row * d, d).CopyTo(dst.Slice(i * d, d));
             y[i] = labels[row];
         }
+        if (_augment is not null) _augment.ApplyBatch(dst, count, _data.ImageShape!.Value, _augmentRandom!);
         // Lets a retained graph that saved the previous batch notice that its values changed.
         x.Storage.Version++;
+        if (_images)
+        {
+            var img = _data.ImageShape!.Value;
+            ref var view = ref count == _y.Length ? ref _xImages : ref _xLastImages;
+            // A handle of its own on the batch buffer, never one a step scope would recycle.
+            view ??= new Tensor([count, img.Channels, img.Height, img.Width], DType.Float32, x.Storage);
+            return (view, y);
+        }
         return (x, y);
     }
 
@@ -118,7 +172,7 @@ public sealed class DataLoader : IEnumerable<(Tensor X, int[] Y)>
             Current = default;
         }
 
-        /// <summary>The current batch: features [B, D] and labels [B].</summary>
+        /// <summary>The current batch: features [B, D] (or [B, C, H, W] with <see cref="Images"/>) and labels [B].</summary>
         public (Tensor X, int[] Y) Current { get; private set; }
 
         readonly object IEnumerator.Current => Current;

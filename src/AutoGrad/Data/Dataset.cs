@@ -24,9 +24,38 @@ public sealed class Dataset
     /// <summary>Number of features per row.</summary>
     public int FeatureCount => Features.Shape[1];
 
+    /// <summary>
+    /// The layout of each row as an image (CHW), when the rows are images (MNIST-format files, the
+    /// digits set); null otherwise. A <see cref="DataLoader"/> with <c>Images = true</c> then gives
+    /// NCHW batches, and <see cref="Images"/> views all rows so.
+    /// </summary>
+    public ImageShape? ImageShape { get; }
+
+    /// <summary>The same rows and labels, each row read as an image of <paramref name="shape"/>.</summary>
+    /// <exception cref="ArgumentException">C·H·W differs from the feature count.</exception>
+    public Dataset WithImageShape(ImageShape shape)
+    {
+        shape.Validate("Dataset.WithImageShape");
+        return new Dataset(Features, Labels, ClassCount, ClassNames, shape);
+    }
+
+    /// <summary>Every row as an image: the features viewed as [N, C, H, W] (no copy).</summary>
+    /// <exception cref="InvalidOperationException">The data set has no <see cref="ImageShape"/>.</exception>
+    public Tensor Images()
+    {
+        var s = ImageShape ?? throw new InvalidOperationException(
+            $"Dataset.Images: the rows ({FeatureCount} features) have no image shape; give them one with WithImageShape(new ImageShape(channels, height, width))");
+        return Features.Reshape([Count, s.Channels, s.Height, s.Width]);
+    }
+
     /// <summary>Creates a data set, checking that features and labels agree.</summary>
-    /// <exception cref="ArgumentException">Features are not 2-d, there are no rows or no features, row and label counts differ, or a label is out of range.</exception>
-    public Dataset(Tensor features, int[] labels, int? classCount = null, IReadOnlyList<string>? classNames = null)
+    /// <param name="features">Features, [N, D].</param>
+    /// <param name="labels">One class label per row.</param>
+    /// <param name="classCount">Number of classes; defaults to the largest label + 1.</param>
+    /// <param name="classNames">Class names; default "0", "1", ...</param>
+    /// <param name="imageShape">The layout of each row as an image (C·H·W = D), when the rows are images.</param>
+    /// <exception cref="ArgumentException">Features are not 2-d, there are no rows or no features, row and label counts differ, a label is out of range, or the image shape does not hold D features.</exception>
+    public Dataset(Tensor features, int[] labels, int? classCount = null, IReadOnlyList<string>? classNames = null, ImageShape? imageShape = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
@@ -44,6 +73,13 @@ public sealed class Dataset
         for (int i = 0; i < labels.Length; i++)
             if (labels[i] < 0 || labels[i] >= k)
                 throw new ArgumentException($"Dataset: label {labels[i]} at row {i} is outside [0, {k})", nameof(labels));
+        if (imageShape is { } img)
+        {
+            img.Validate("Dataset");
+            if (img.Size != features.Shape[1])
+                throw new ArgumentException($"Dataset: image shape {img} (C×H×W) holds {img.Size} features but the rows have {features.Shape[1]}", nameof(imageShape));
+        }
+        ImageShape = imageShape;
         Features = features.To(DType.Float32);
         Labels = labels;
         ClassCount = k;
@@ -89,6 +125,6 @@ public sealed class Dataset
     {
         var labels = new int[rows.Length];
         for (int i = 0; i < rows.Length; i++) labels[i] = Labels[rows[i]];
-        return new Dataset(Features.Detach().IndexSelect(0, rows), labels, ClassCount, ClassNames);
+        return new Dataset(Features.Detach().IndexSelect(0, rows), labels, ClassCount, ClassNames, ImageShape);
     }
 }

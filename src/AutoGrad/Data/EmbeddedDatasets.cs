@@ -12,8 +12,8 @@ public static class EmbeddedDatasets
     /// <summary>Names accepted by <see cref="Load"/>.</summary>
     public static IReadOnlyList<string> Names { get; } = ["digits", "iris", "breast-cancer", "wine"];
 
-    /// <summary>UCI optdigits: 1,797 8×8 images, 64 pixel features in 0..16, 10 classes.</summary>
-    public static Dataset Digits() => Parse(Read("digits.csv.gz"), header: false, "digits");
+    /// <summary>UCI optdigits: 1,797 8×8 images (<see cref="Dataset.ImageShape"/> 1×8×8), 64 pixel features in 0..16, 10 classes.</summary>
+    public static Dataset Digits() => Parse(Read("digits.csv.gz"), header: false, "digits").WithImageShape(new ImageShape(1, 8, 8));
 
     /// <summary>Iris: 150 flowers, 4 measurements, 3 species.</summary>
     public static Dataset Iris() => Parse(Read("iris.csv"), header: true, "iris");

@@ -72,8 +72,9 @@ public static class MnistFormat
         }
         var names = classNames ?? Enumerable.Range(0, k).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
         int d = shape.Rows * shape.Cols;
-        return (new Dataset(Wrap(trainX, trainY.Length, d), trainY, k, names),
-                new Dataset(Wrap(testX, testY.Length, d), testY, k, names));
+        var image = new ImageShape(1, shape.Rows, shape.Cols);
+        return (new Dataset(Wrap(trainX, trainY.Length, d), trainY, k, names, image),
+                new Dataset(Wrap(testX, testY.Length, d), testY, k, names, image));
     }
 
     /// <summary>Loads Fashion-MNIST from <paramref name="directory"/>, with its class names.</summary>
@@ -107,7 +108,7 @@ public static class MnistFormat
         int k = classNames?.Count ?? y.DefaultIfEmpty(-1).Max() + 1;
         if (classNames is not null && y.Length > 0 && y.Max() >= k)
             throw new InvalidDataException($"{labelsPath}: a label is {y.Max()} but only {k} class names were given");
-        return new Dataset(Wrap(x, y.Length, shape.Rows * shape.Cols), y, k, classNames);
+        return new Dataset(Wrap(x, y.Length, shape.Rows * shape.Cols), y, k, classNames, new ImageShape(1, shape.Rows, shape.Cols));
     }
 
     private static (float[] X, int[] Y, (int Rows, int Cols) Shape) ReadPair(string imagesPath, string labelsPath)

@@ -81,7 +81,7 @@ public sealed class Standardizer
     public Dataset Transform(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return new Dataset(Transform(data.Features), data.Labels, data.ClassCount, data.ClassNames);
+        return new Dataset(Transform(data.Features), data.Labels, data.ClassCount, data.ClassNames, data.ImageShape);
     }
 
     /// <summary><c>(x − μ) / σ</c> for a matrix [N, D] of float32 features, as a new tensor.</summary>

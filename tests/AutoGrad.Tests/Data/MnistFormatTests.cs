@@ -26,6 +26,8 @@ public class MnistFormatTests
         var (train, test) = MnistFormat.Load(dir.Path);
         Assert.Equal(5, train.Count);
         Assert.Equal(6, train.FeatureCount);
+        Assert.Equal(new ImageShape(1, 2, 3), train.ImageShape);
+        Assert.Equal(train.ImageShape, test.ImageShape);
         Assert.Equal(3, test.Count);
         Assert.Equal([0, 1, 2, 9, 4], train.Labels);
         Assert.Equal(10, train.ClassCount);
