@@ -76,6 +76,19 @@ public static partial class OpTable
 
     private static readonly OpCase[] ConvRows =
     [
+        new("nn conv2d", (3, 4), ConvShapes(2), c =>
+        {
+            int[] x = c.Shapes[0], w = c.Shapes[1];
+            var (sh, ph, dh) = SlideArgs(c, x[2], w[2]);
+            var (sw, pw, dw) = SlideArgs(c, x[3], w[3]);
+            return xs => AutoGrad.NN.Conv2d.FromWeights(xs[1], xs.Length > 2 ? xs[2] : null, (sh, sw), (ph, pw), (dh, dw), x[1] / w[1]).Forward(xs[0]);
+        }, [Any]),
+        new("nn conv1d", (3, 3), ConvShapes(1), c =>
+        {
+            int[] x = c.Shapes[0], w = c.Shapes[1];
+            var (s, p, d) = SlideArgs(c, x[2], w[2]);
+            return xs => AutoGrad.NN.Conv1d.FromWeights(xs[1], xs.Length > 2 ? xs[2] : null, s, p, d, x[1] / w[1]).Forward(xs[0]);
+        }, [Any]),
         new("conv2d", (3, 4), ConvShapes(2), Conv2dOf, [Any]),
         new("conv1d", (3, 3), ConvShapes(1), c =>
         {
