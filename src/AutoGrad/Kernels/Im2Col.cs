@@ -1,5 +1,6 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace AutoGrad.Kernels;
 
@@ -26,17 +27,17 @@ internal static unsafe class Im2Col
                     var (lo, hi) = Inside(offset, g.W, g.SW, ow);
                     for (int r = 0; r < oh; r++)
                     {
-                        var dst = new Span<T>(row + (nint)r * ow, ow);
+                        T* dst = row + (nint)r * ow;
                         int ih = r * g.SH - g.PH + i * g.DH;
                         if ((uint)ih >= (uint)g.H)
                         {
-                            dst.Clear();
+                            new Span<T>(dst, ow).Clear();
                             continue;
                         }
-                        dst[..lo].Clear();
-                        dst[hi..].Clear();
+                        for (int q = 0; q < lo; q++) dst[q] = T.Zero;
+                        for (int q = hi; q < ow; q++) dst[q] = T.Zero;
                         T* src = xc + (nint)ih * g.W + offset;
-                        if (g.SW == 1) new ReadOnlySpan<T>(src + lo, hi - lo).CopyTo(dst[lo..hi]);
+                        if (g.SW == 1) Copy(src + lo, dst + lo, hi - lo);
                         else for (int q = lo; q < hi; q++) dst[q] = src[(nint)q * g.SW];
                     }
                 }
@@ -65,16 +66,40 @@ internal static unsafe class Im2Col
                         if ((uint)ih >= (uint)g.H) continue;
                         T* src = row + (nint)r * ow;
                         T* dst = xc + (nint)ih * g.W + offset;
-                        if (g.SW == 1)
-                        {
-                            var d = new Span<T>(dst + lo, hi - lo);
-                            TensorPrimitives.Add(d, new ReadOnlySpan<T>(src + lo, hi - lo), d);
-                        }
+                        if (g.SW == 1) AddTo(src + lo, dst + lo, hi - lo);
                         else for (int q = lo; q < hi; q++) dst[(nint)q * g.SW] += src[q];
                     }
                 }
             }
         }
+    }
+
+    // Rows are short (an image's width), so a call into a general copy or add costs more than the
+    // work: vectors inline, the last one overlapping for a copy, a scalar tail for an add.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy<T>(T* src, T* dst, int n) where T : unmanaged, INumberBase<T>
+    {
+        int v = Vector256<T>.Count;
+        if (!Vector256.IsHardwareAccelerated || n < v)
+        {
+            for (int q = 0; q < n; q++) dst[q] = src[q];
+            return;
+        }
+        int i = 0;
+        for (; i <= n - v; i += v) Vector256.Store(Vector256.Load(src + i), dst + i);
+        if (i < n) Vector256.Store(Vector256.Load(src + n - v), dst + n - v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo<T>(T* src, T* dst, int n) where T : unmanaged, INumberBase<T>
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            int v = Vector256<T>.Count;
+            for (; i <= n - v; i += v) Vector256.Store(Vector256.Load(dst + i) + Vector256.Load(src + i), dst + i);
+        }
+        for (; i < n; i++) dst[i] += src[i];
     }
 
     /// <summary>The output columns [lo, hi) whose input column q·stride + offset lies in [0, width).</summary>

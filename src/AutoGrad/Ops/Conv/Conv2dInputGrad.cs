@@ -16,7 +16,7 @@ internal sealed class Conv2dInputGradNode : Node, INodeType<Conv2dInputGradNode>
     private ConvGeometry _g;
 
     public override string Name => "conv2d_input_grad";
-    public override string Rule => "dX = Wᵀ ⋆ᵀ G (transposed convolution of G by W);  ∂L/∂G = conv2d(U, W), ∂L/∂W = conv2d_weight_grad(U, G)";
+    public override string Rule => "dX = Wᵀ ⋆ᵀ H (the transposed convolution of an output gradient H by W);  ∂L/∂H = conv2d(G, W), ∂L/∂W = conv2d_weight_grad(G, H)";
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
 
     /// <summary>The input gradient of the convolution <paramref name="g"/> describes, from gy [N, O, OH, OW] and w.</summary>

@@ -16,7 +16,7 @@ internal sealed class Conv2dWeightGradNode : Node, INodeType<Conv2dWeightGradNod
     private ConvGeometry _g;
 
     public override string Name => "conv2d_weight_grad";
-    public override string Rule => "dW = Σₙ G ⋆ X (correlation of X with G);  ∂L/∂X = conv2d_input_grad(G, V), ∂L/∂G = conv2d(X, V)";
+    public override string Rule => "dW = Σₙ H ⋆ X (the correlation of X with an output gradient H);  ∂L/∂X = conv2d_input_grad(H, G), ∂L/∂H = conv2d(X, G)";
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
 
     /// <summary>The weight gradient of the convolution <paramref name="g"/> describes, from x [N, C, H, W] and gy [N, O, OH, OW].</summary>
