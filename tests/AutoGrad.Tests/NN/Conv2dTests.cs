@@ -63,6 +63,29 @@ public class Conv2dTests
     }
 
     [Fact]
+    public void AScopedTrainingStepOfTwoConvLayersAllocatesAtMost512Bytes()
+    {
+        // The im2col scratch is a pooled tensor and the parallel loop reuses its job, so a steady-state
+        // step allocates nothing of its own, like the MLP's.
+        var gen = new Generator(5);
+        var model = new Sequential(new Conv2d(1, 8, 3, gen, padding: 1), new ReLU(), new Conv2d(8, 16, 3, gen, stride: 2, padding: 1));
+        var x = Tensor.Rand(gen, 16, 1, 12, 12);
+        var parameters = model.Parameters().ToArray(); // Module.ZeroGrad enumerates them, which allocates
+        void Step()
+        {
+            using var scope = AutoGrad.Memory.StepScope.Begin();
+            foreach (var p in parameters) p.ZeroGrad();
+            model.Forward(x).Square().Mean().Backward();
+        }
+        for (int i = 0; i < 5; i++) Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        const int n = 20;
+        for (int i = 0; i < n; i++) Step();
+        long perStep = (GC.GetAllocatedBytesForCurrentThread() - before) / n;
+        Assert.True(perStep <= 512, $"a scoped conv step allocated {perStep} bytes (budget 512)");
+    }
+
+    [Fact]
     public void BadArgumentsAreRefused()
     {
         var gen = new Generator(4);

@@ -41,8 +41,8 @@ internal static class ConvChecks
         var s = spatial == 2 ? stride : new Size2(1, stride.W);
         var p = spatial == 2 ? padding : new Size2(0, padding.W);
         var d = spatial == 2 ? dilation : new Size2(1, dilation.W);
-        if (spatial == 2) Fits(op, "input", x, x.Length - 2, h, p.H, "weight " + Shapes.Format(w) + $" with dilation {Show(dilation, spatial)}", kh, d.H);
-        Fits(op, "input", x, x.Length - 1, wd, p.W, "weight " + Shapes.Format(w) + $" with dilation {Show(dilation, spatial)}", kw, d.W);
+        if (spatial == 2) Fits(op, "input", x, x.Length - 2, h, p.H, w, dilation, spatial, kh, d.H);
+        Fits(op, "input", x, x.Length - 1, wd, p.W, w, dilation, spatial, kw, d.W);
         int n = x.Length == spatial + 2 ? x[0] : 1;
         return new ConvGeometry(n, c, h, wd, o, groups, kh, kw, s.H, s.W, p.H, p.W, d.H, d.W);
     }
@@ -54,9 +54,8 @@ internal static class ConvChecks
         int[] x = input.ShapeArray;
         if (x.Length != 4) throw ShapeErrors.WrongRank(op, "input", x, 4, "[N, C, H, W]");
         Sliding(op, x, kernelSize, dilation, padding, stride);
-        string kernel = $"kernel_size {kernelSize} with dilation {dilation}";
-        Fits(op, "input", x, 2, x[2], padding.H, kernel, kernelSize.H, dilation.H);
-        Fits(op, "input", x, 3, x[3], padding.W, kernel, kernelSize.W, dilation.W);
+        Fits(op, "input", x, 2, x[2], padding.H, kernelSize, dilation, kernelSize.H, dilation.H);
+        Fits(op, "input", x, 3, x[3], padding.W, kernelSize, dilation, kernelSize.W, dilation.W);
         return new ConvGeometry(x[0], x[1], x[2], x[3], 0, 1, kernelSize.H, kernelSize.W, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W);
     }
 
@@ -70,10 +69,12 @@ internal static class ConvChecks
         Sliding(op, x, kernelSize, dilation, padding, stride);
         int positions = kernelSize.H * kernelSize.W;
         if (x[1] % positions != 0) throw ShapeErrors.FoldChannels(x, kernelSize.ToString(), positions);
-        string kernel = $"kernel_size {kernelSize} with dilation {dilation}";
-        int[] output = [x[0], x[1] / positions, outputSize.H, outputSize.W];
-        Fits(op, "output_size", output, 2, outputSize.H, padding.H, kernel, kernelSize.H, dilation.H);
-        Fits(op, "output_size", output, 3, outputSize.W, padding.W, kernel, kernelSize.W, dilation.W);
+        if (!FitsIn(outputSize.H, padding.H, kernelSize.H, dilation.H) || !FitsIn(outputSize.W, padding.W, kernelSize.W, dilation.W))
+        {
+            int[] output = [x[0], x[1] / positions, outputSize.H, outputSize.W];
+            Fits(op, "output_size", output, 2, outputSize.H, padding.H, kernelSize, dilation, kernelSize.H, dilation.H);
+            Fits(op, "output_size", output, 3, outputSize.W, padding.W, kernelSize, dilation, kernelSize.W, dilation.W);
+        }
         var g = new ConvGeometry(x[0], x[1] / positions, outputSize.H, outputSize.W, 0, 1, kernelSize.H, kernelSize.W, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W);
         if (x[2] != g.L)
             throw ShapeErrors.FoldBlocks(x, $"output_size {outputSize}, kernel_size {kernelSize}, dilation {dilation}, padding {padding} and stride {stride}", g.OH, g.OW);
@@ -88,11 +89,26 @@ internal static class ConvChecks
         Positive(op, "stride", stride, 2, x);
     }
 
-    /// <summary>Size <paramref name="size"/> at <paramref name="dim"/>, padded on both sides, holds the dilated kernel.</summary>
-    private static void Fits(string op, string argument, int[] shape, int dim, int size, int pad, string kernel, int k, int dilation)
+    private static bool FitsIn(int size, int pad, int k, int dilation) => (long)dilation * (k - 1) + 1 <= size + 2L * pad;
+
+    /// <summary>Size <paramref name="size"/> at <paramref name="dim"/>, padded on both sides, holds the dilated kernel of a weight.</summary>
+    private static void Fits(string op, string argument, int[] shape, int dim, int size, int pad, int[] weight, Size2 dilations, int spatial, int k, int dilation)
+    {
+        if (!FitsIn(size, pad, k, dilation))
+            throw TooLarge(op, argument, shape, dim, size, pad, $"weight {Shapes.Format(weight)} with dilation {Show(dilations, spatial)}", k, dilation);
+    }
+
+    /// <summary>Size <paramref name="size"/> at <paramref name="dim"/>, padded on both sides, holds the dilated kernel of unfold or fold.</summary>
+    private static void Fits(string op, string argument, int[] shape, int dim, int size, int pad, Size2 kernelSize, Size2 dilations, int k, int dilation)
+    {
+        if (!FitsIn(size, pad, k, dilation))
+            throw TooLarge(op, argument, shape, dim, size, pad, $"kernel_size {kernelSize} with dilation {dilations}", k, dilation);
+    }
+
+    private static ShapeException TooLarge(string op, string argument, int[] shape, int dim, int size, int pad, string kernel, int k, int dilation)
     {
         long span = (long)dilation * (k - 1) + 1, padded = size + 2L * pad;
-        if (span > padded) throw ShapeErrors.KernelTooLarge(op, argument, shape, dim, (int)Math.Min(padded, int.MaxValue), kernel, (int)Math.Min(span, int.MaxValue));
+        return ShapeErrors.KernelTooLarge(op, argument, shape, dim, (int)Math.Min(padded, int.MaxValue), kernel, (int)Math.Min(span, int.MaxValue));
     }
 
     private static string Show(Size2 v, int spatial) => spatial == 2 ? v.ToString() : v.W.ToString(System.Globalization.CultureInfo.InvariantCulture);
