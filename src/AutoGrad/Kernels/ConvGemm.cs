@@ -36,11 +36,11 @@ internal static unsafe class ConvGemm
     /// <summary>Scratch elements <see cref="WeightGrad"/> needs with <paramref name="slots"/> slots: the column slots, then the partials of the chunks after the first.</summary>
     public static int WeightGradScratch(in ConvGeometry g, int slots) => slots * ColumnScratch(g) + (WeightChunks(g) - 1) * g.O * g.Kg;
 
-    /// <summary>y [N, O, OH, OW] = conv(x [N, C, H, W], w [O, Cg, KH, KW]).</summary>
-    public static void Forward<T>(in ConvGeometry g, T* x, T* w, T* y, T* scratch, int slots) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <summary>y [N, O, OH, OW] = conv(x [N, C, H, W], w [O, Cg, KH, KW]) + b [O] (b null: no bias).</summary>
+    public static void Forward<T>(in ConvGeometry g, T* x, T* w, T* b, T* y, T* scratch, int slots) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         double flops = 2.0 * g.O * g.Kg * g.L;
-        ParallelFor.Run(g.N, slots, flops, new ForwardBody<T>(g, x, w, y, scratch));
+        ParallelFor.Run(g.N, slots, flops, new ForwardBody<T>(g, x, w, b, y, scratch));
     }
 
     /// <summary>dx [N, C, H, W] = the adjoint of the convolution in x applied to gy [N, O, OH, OW] (a transposed convolution).</summary>
@@ -82,7 +82,7 @@ internal static unsafe class ConvGemm
         ParallelFor.Run(g.N, Slots(g.N), bytes, new FoldBody<T>(g, cols, x));
     }
 
-    private readonly struct ForwardBody<T>(ConvGeometry g, T* x, T* w, T* y, T* scratch) : IParallelBody where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    private readonly struct ForwardBody<T>(ConvGeometry g, T* x, T* w, T* bias, T* y, T* scratch) : IParallelBody where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         public void Run(int n, int slot)
         {
@@ -99,7 +99,11 @@ internal static unsafe class ConvGemm
                     Im2Col.Unfold(g, xg, g.Cg, cols);
                     b = cols;
                 }
-                GemmDriver.Run(false, false, og, l, kg, w + (nint)grp * og * kg, kg, b, l, yn + (nint)grp * og * l, l, false);
+                T* yg = yn + (nint)grp * og * l;
+                // With a bias the GEMM adds onto rows that start as it, which costs no pass of its own.
+                if (bias != null)
+                    for (int o = 0; o < og; o++) new Span<T>(yg + (nint)o * l, l).Fill(bias[grp * og + o]);
+                GemmDriver.Run(false, false, og, l, kg, w + (nint)grp * og * kg, kg, b, l, yg, l, bias != null);
             }
         }
     }

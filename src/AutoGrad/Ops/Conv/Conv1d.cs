@@ -33,9 +33,7 @@ public sealed partial class Tensor
         using var _ = SourceSite.Enter("conv1d", file, line);
         // [N, C, L] as [N, C, 1, L] and the kernel as [O, C/groups, 1, k].
         var x = (unbatched ? input.Unsqueeze(0) : input).Unsqueeze(2);
-        var y = Conv2dNode.Apply(x, weight.Unsqueeze(2), g, "", 0);
-        if (bias is not null) y = AddBias(y, bias);
-        y = y.Squeeze(2);
+        var y = Conv2dNode.Apply(x, weight.Unsqueeze(2), bias, g, "", 0).Squeeze(2);
         return unbatched ? y.Squeeze(0) : y;
     }
 }

@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 using AutoGrad.Autograd;
 using AutoGrad.Kernels;
-using AutoGrad.Ops;
 
 namespace AutoGrad;
 
 /// <summary>
-/// conv2d: Y = W ⋆ X, the cross-correlation of X [N, C, H, W] with W [O, C/groups, kH, kW] per group,
-/// by im2col into a pooled scratch tensor and the packed GEMM. dX is the transposed convolution
+/// conv2d: Y = W ⋆ X + b, the cross-correlation of X [N, C, H, W] with W [O, C/groups, kH, kW] per
+/// group plus an optional bias [O], by im2col into a pooled scratch tensor and the packed GEMM (which
+/// adds onto output rows that start as the bias, so the bias costs no pass of its own). dX is the transposed convolution
 /// (conv2d_input_grad) and dW the correlation of X with G summed over the batch
 /// (conv2d_weight_grad): two primitives of their own, whose backward rules are again these three, so
 /// derivatives of any order are recorded ops.
@@ -16,49 +16,62 @@ internal sealed class Conv2dNode : Node, INodeType<Conv2dNode>
 {
     public static Conv2dNode Create() => new();
 
+    private static readonly int[] BiasAxes = [0, 2, 3];
+
     private ConvGeometry _g;
 
+    // The inputs with a bias, one array per node: a recycled node records again without allocating.
+    private readonly Tensor[] _three = new Tensor[3];
+
     public override string Name => "conv2d";
-    public override string Rule => "Y = W ⋆ X (cross-correlation per group);  ∂L/∂X = conv2d_input_grad(G, W), ∂L/∂W = conv2d_weight_grad(X, G)";
-    protected override bool SavesInput(int i) => NeedsGrad(1 - i);
+    public override string Rule => "Y = W ⋆ X + b (cross-correlation per group);  ∂L/∂X = conv2d_input_grad(G, W), ∂L/∂W = conv2d_weight_grad(X, G), ∂L/∂b = Σ_{n,i,j} G";
+    protected override bool SavesInput(int i) => i < 2 && NeedsGrad(1 - i);
 
     /// <summary>The convolution of checked operands (<see cref="ConvChecks.Conv"/> made <paramref name="g"/> from their shapes).</summary>
-    public static Tensor Apply(Tensor x, Tensor w, in ConvGeometry g, string file, int line)
+    public static Tensor Apply(Tensor x, Tensor w, Tensor? b, in ConvGeometry g, string file, int line)
     {
         var y = Tensor.Empty(Shapes.Keep([g.N, g.O, g.OH, g.OW]), x.DType);
         int slots = ConvGemm.Slots(g.N);
         var scratch = Tensor.Empty(Shapes.Keep([slots * ConvGemm.ColumnScratch(g)]), x.DType);
-        Launch.Run(new Conv2dLaunch(x, w, y, scratch, g, slots), x, w);
-        if (Dispatch.ShouldRecord(x, w))
+        Launch.Run(new Conv2dLaunch(x, w, b, y, scratch, g, slots), x, w, b);
+        if ((x.RequiresGrad || w.RequiresGrad || b?.RequiresGrad == true) && Tape.IsRecording)
         {
             var node = New<Conv2dNode>();
             node._g = g;
-            Record(node, y, x, w, file, line);
+            if (b is null) Record(node, y, x, w, file, line);
+            else
+            {
+                (node._three[0], node._three[1], node._three[2]) = (x, w, b);
+                Record(node, y, node._three, file, line);
+            }
         }
         return y;
     }
 
-    protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], x[1], _g, "", 0);
+    protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], x[1], x.Length > 2 ? x[2] : null, _g, "", 0);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
         if (NeedsGrad(0)) grads[0] = Conv2dInputGradNode.Apply(g, Input(1), _g, "", 0);
         if (NeedsGrad(1)) grads[1] = Conv2dWeightGradNode.Apply(Input(0), g, _g, "", 0);
+        if (InputCount > 2 && NeedsGrad(2)) grads[2] = g.Sum(BiasAxes, false, "", 0);
     }
 
-    private readonly unsafe struct Conv2dLaunch(Tensor x, Tensor w, Tensor y, Tensor scratch, ConvGeometry g, int slots) : ILaunch
+    protected override void ReleaseSaved() => Array.Clear(_three);
+
+    private readonly unsafe struct Conv2dLaunch(Tensor x, Tensor w, Tensor? b, Tensor y, Tensor scratch, ConvGeometry g, int slots) : ILaunch
     {
         public void Run()
         {
             if (x.DType == DType.Float32)
             {
-                fixed (float* px = x.SpanF, pw = w.SpanF, py = y.SpanF, ps = scratch.SpanF)
-                    ConvGemm.Forward(g, px, pw, py, ps, slots);
+                fixed (float* px = x.SpanF, pw = w.SpanF, pb = b is null ? default : b.SpanF, py = y.SpanF, ps = scratch.SpanF)
+                    ConvGemm.Forward(g, px, pw, pb, py, ps, slots);
             }
             else
             {
-                fixed (double* px = x.SpanD, pw = w.SpanD, py = y.SpanD, ps = scratch.SpanD)
-                    ConvGemm.Forward(g, px, pw, py, ps, slots);
+                fixed (double* px = x.SpanD, pw = w.SpanD, pb = b is null ? default : b.SpanD, py = y.SpanD, ps = scratch.SpanD)
+                    ConvGemm.Forward(g, px, pw, pb, py, ps, slots);
             }
         }
     }
@@ -90,21 +103,8 @@ public sealed partial class Tensor
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var g = ConvChecks.Conv("conv2d", 2, input, weight, bias, stride ?? 1, padding ?? 0, dilation ?? 1, groups);
-        bool unbatched = input.Rank == 3;
-        if (!unbatched && bias is null) return Conv2dNode.Apply(input, weight, g, file, line);
+        if (input.Rank == 4) return Conv2dNode.Apply(input, weight, bias, g, file, line);
         using var _ = SourceSite.Enter("conv2d", file, line);
-        var x = unbatched ? input.Unsqueeze(0) : input;
-        var y = Conv2dNode.Apply(x, weight, g, "", 0);
-        if (bias is not null) y = AddBias(y, bias);
-        return unbatched ? y.Squeeze(0) : y;
-    }
-
-    /// <summary>y + b over the channel axis 1 of [N, O, ...]: b [O] viewed as [O, 1, …].</summary>
-    internal static Tensor AddBias(Tensor y, Tensor bias)
-    {
-        Span<int> shape = stackalloc int[y.Rank - 1];
-        shape.Fill(1);
-        shape[0] = bias.ShapeArray[0];
-        return Add(y, ReshapeNode.Apply(bias, Shapes.Keep(shape), "", 0), "", 0);
+        return Conv2dNode.Apply(input.Unsqueeze(0), weight, bias, g, "", 0).Squeeze(0);
     }
 }

@@ -39,7 +39,7 @@ internal sealed class Conv2dInputGradNode : Node, INodeType<Conv2dInputGradNode>
 
     protected internal override void Backward(Tensor u, Tensor?[] grads)
     {
-        if (NeedsGrad(0)) grads[0] = Conv2dNode.Apply(u, Input(1), _g, "", 0);
+        if (NeedsGrad(0)) grads[0] = Conv2dNode.Apply(u, Input(1), null, _g, "", 0);
         if (NeedsGrad(1)) grads[1] = Conv2dWeightGradNode.Apply(u, Input(0), _g, "", 0);
     }
 

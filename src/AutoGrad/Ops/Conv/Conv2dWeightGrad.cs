@@ -40,7 +40,7 @@ internal sealed class Conv2dWeightGradNode : Node, INodeType<Conv2dWeightGradNod
     protected internal override void Backward(Tensor v, Tensor?[] grads)
     {
         if (NeedsGrad(0)) grads[0] = Conv2dInputGradNode.Apply(Input(1), v, _g, "", 0);
-        if (NeedsGrad(1)) grads[1] = Conv2dNode.Apply(Input(0), v, _g, "", 0);
+        if (NeedsGrad(1)) grads[1] = Conv2dNode.Apply(Input(0), v, null, _g, "", 0);
     }
 
     private readonly unsafe struct WeightGradLaunch(Tensor x, Tensor gy, Tensor dw, Tensor scratch, ConvGeometry g, int slots) : ILaunch
