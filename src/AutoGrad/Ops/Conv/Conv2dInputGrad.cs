@@ -6,7 +6,8 @@ namespace AutoGrad;
 
 /// <summary>
 /// conv2d_input_grad: dX = the adjoint in X of conv2d applied to G (a transposed convolution):
-/// per sample and group W_gᵀ·G_g, then col2im into [N, C, H, W]. It is bilinear in (G, W), with
+/// with stride 1 the correlation of G with the flipped kernel, else per sample and group W_gᵀ·G_g
+/// then col2im into [N, C, H, W]. It is bilinear in (G, W), with
 /// ⟨U, dX⟩ = ⟨conv2d(U, W), G⟩, so ∂/∂G = conv2d(U, W) and ∂/∂W = conv2d_weight_grad(U, G).
 /// </summary>
 internal sealed class Conv2dInputGradNode : Node, INodeType<Conv2dInputGradNode>
@@ -24,7 +25,7 @@ internal sealed class Conv2dInputGradNode : Node, INodeType<Conv2dInputGradNode>
     {
         var dx = Tensor.Empty(Shapes.Keep([g.N, g.C, g.H, g.W]), gy.DType);
         int slots = ConvGemm.Slots(g.N);
-        var scratch = Tensor.Empty(Shapes.Keep([slots * ConvGemm.ColumnScratch(g)]), gy.DType);
+        var scratch = Tensor.Empty(Shapes.Keep([ConvGemm.InputGradScratch(g, slots)]), gy.DType);
         Launch.Run(new InputGradLaunch(gy, w, dx, scratch, g, slots), gy, w);
         if (Dispatch.ShouldRecord(gy, w))
         {
