@@ -19,6 +19,12 @@ internal static unsafe class ConvGemm
     /// <summary>Scratch elements per slot for the column matrix of one group (none for a pointwise kernel).</summary>
     public static int ColumnScratch(in ConvGeometry g) => g.IsPointwise ? 0 : g.Kg * g.L;
 
+    /// <summary>Scratch elements per slot of <see cref="Forward"/>: the column matrix.</summary>
+    public static int ForwardSlot(in ConvGeometry g) => ColumnScratch(g);
+
+    /// <summary>Scratch elements per slot of <see cref="WeightGrad"/>: the column matrix and, when it is summed transposed, the chunk's sum.</summary>
+    private static int WeightSlot(in ConvGeometry g) => ColumnScratch(g) + g.O * g.Kg;
+
     /// <summary>Scratch slots a call on <paramref name="items"/> items may use.</summary>
     public static int Slots(int items) => Math.Max(1, Math.Min(Threading.Threads, items));
 
@@ -34,7 +40,7 @@ internal static unsafe class ConvGemm
     }
 
     /// <summary>Scratch elements <see cref="WeightGrad"/> needs with <paramref name="slots"/> slots: the column slots, then the partials of the chunks after the first.</summary>
-    public static int WeightGradScratch(in ConvGeometry g, int slots) => slots * ColumnScratch(g) + (WeightChunks(g) - 1) * g.O * g.Kg;
+    public static int WeightGradScratch(in ConvGeometry g, int slots) => slots * WeightSlot(g) + (WeightChunks(g) - 1) * g.O * g.Kg;
 
     /// <summary>y [N, O, OH, OW] = conv(x [N, C, H, W], w [O, Cg, KH, KW]) + b [O] (b null: no bias).</summary>
     public static void Forward<T>(in ConvGeometry g, T* x, T* w, T* b, T* y, T* scratch, int slots) where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -57,7 +63,7 @@ internal static unsafe class ConvGemm
 
     /// <summary>Scratch elements <see cref="InputGrad"/> needs with <paramref name="slots"/> slots.</summary>
     public static int InputGradScratch(in ConvGeometry g, int slots) =>
-        InputGradAsCorrelation(g) ? g.O * g.Kg + slots * ColumnScratch(Transposed(g)) : slots * ColumnScratch(g);
+        InputGradAsCorrelation(g) ? g.O * g.Kg + slots * ForwardSlot(Transposed(g)) : slots * ColumnScratch(g);
 
     /// <summary>dx [N, C, H, W] = the adjoint of the convolution in x applied to gy [N, O, OH, OW] (a transposed convolution).</summary>
     public static void InputGrad<T>(in ConvGeometry g, T* gy, T* w, T* dx, T* scratch, int slots) where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -96,7 +102,7 @@ internal static unsafe class ConvGemm
             return;
         }
         int chunks = WeightChunks(g);
-        T* partials = scratch + (nint)slots * ColumnScratch(g);
+        T* partials = scratch + (nint)slots * WeightSlot(g);
         double flops = 2.0 * g.O * g.Kg * g.L * ((double)g.N / chunks);
         ParallelFor.Run(chunks, slots, flops, new WeightGradBody<T>(g, x, gy, dw, scratch, partials, chunks));
         var sum = new Span<T>(dw, weight);
@@ -118,6 +124,21 @@ internal static unsafe class ConvGemm
         ParallelFor.Run(g.N, Slots(g.N), bytes, new FoldBody<T>(g, cols, x));
     }
 
+    /// <summary>
+    /// Whether the weight gradient is summed transposed, dW_gᵀ [Kg, Og] = Σ X_g·G_gᵀ: the same GEMM
+    /// (both operands read along L) with m and n swapped, taken when that fills the microkernel's
+    /// MR × NR tiles at least 8% better (a [64, 288] product wastes a sixth of its 12-row tiles, a
+    /// [288, 64] one none). Narrow shapes keep the GEMM's own small paths.
+    /// </summary>
+    private static bool WeightTransposed<T>(in ConvGeometry g) where T : unmanaged
+    {
+        int m = g.Og, n = g.Kg;
+        if (m <= GemmSmall.NarrowLimit || n <= GemmSmall.NarrowLimit) return false;
+        var plan = GemmPlan.Create<T>(GemmDriver.Level, m, n, g.L);
+        static double Fill(int size, int tile) => (double)size / ((size + tile - 1) / tile * tile);
+        return Fill(n, plan.MR) * Fill(m, plan.NR) > 1.08 * Fill(m, plan.MR) * Fill(n, plan.NR);
+    }
+
     private readonly struct ForwardBody<T>(ConvGeometry g, T* x, T* w, T* bias, T* y, T* scratch) : IParallelBody where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         public void Run(int n, int slot)
@@ -125,7 +146,7 @@ internal static unsafe class ConvGemm
             int l = g.L, og = g.Og, kg = g.Kg, plane = g.H * g.W;
             T* xn = x + (nint)n * g.C * plane;
             T* yn = y + (nint)n * g.O * l;
-            T* cols = scratch + (nint)slot * ColumnScratch(g);
+            T* cols = scratch + (nint)slot * ForwardSlot(g);
             for (int grp = 0; grp < g.Groups; grp++)
             {
                 T* xg = xn + (nint)grp * g.Cg * plane;
@@ -176,7 +197,10 @@ internal static unsafe class ConvGemm
         {
             int l = g.L, og = g.Og, kg = g.Kg, plane = g.H * g.W;
             T* sum = chunk == 0 ? dw : partials + (nint)(chunk - 1) * g.O * kg;
-            T* cols = scratch + (nint)slot * ColumnScratch(g);
+            T* cols = scratch + (nint)slot * WeightSlot(g);
+            // Summed as dWᵀ = Σ X·Gᵀ when [Kg, Og] fills the GEMM's tiles better (see WeightTransposed), and transposed once at the end.
+            bool transposed = WeightTransposed<T>(g);
+            T* sumT = cols + ColumnScratch(g);
             int first = (int)((long)g.N * chunk / chunks), last = (int)((long)g.N * (chunk + 1) / chunks);
             for (int n = first; n < last; n++)
             {
@@ -191,8 +215,17 @@ internal static unsafe class ConvGemm
                         Im2Col.Unfold(g, xg, g.Cg, cols);
                         b = cols;
                     }
-                    GemmDriver.Run(false, true, og, kg, l, gn + (nint)grp * og * l, l, b, l, sum + (nint)grp * og * kg, kg, n != first);
+                    T* gg = gn + (nint)grp * og * l;
+                    if (transposed) GemmDriver.Run(false, true, kg, og, l, b, l, gg, l, sumT + (nint)grp * og * kg, og, n != first);
+                    else GemmDriver.Run(false, true, og, kg, l, gg, l, b, l, sum + (nint)grp * og * kg, kg, n != first);
                 }
+            }
+            if (!transposed) return;
+            for (int grp = 0; grp < g.Groups; grp++)
+            {
+                T* src = sumT + (nint)grp * og * kg, dst = sum + (nint)grp * og * kg;
+                for (int j = 0; j < kg; j++)
+                    for (int i = 0; i < og; i++) dst[(nint)i * kg + j] = src[(nint)j * og + i];
             }
         }
     }

@@ -32,7 +32,7 @@ internal sealed class Conv2dNode : Node, INodeType<Conv2dNode>
     {
         var y = Tensor.Empty(Shapes.Keep([g.N, g.O, g.OH, g.OW]), x.DType);
         int slots = ConvGemm.Slots(g.N);
-        var scratch = Tensor.Empty(Shapes.Keep([slots * ConvGemm.ColumnScratch(g)]), x.DType);
+        var scratch = Tensor.Empty(Shapes.Keep([slots * ConvGemm.ForwardSlot(g)]), x.DType);
         Launch.Run(new Conv2dLaunch(x, w, b, y, scratch, g, slots), x, w, b);
         if ((x.RequiresGrad || w.RequiresGrad || b?.RequiresGrad == true) && Tape.IsRecording)
         {
