@@ -265,6 +265,20 @@ public class ConvTests
         Assert.Contains("conv2d", names);
     }
 
+    [Fact]
+    public void AnEmptyBatchGivesAnEmptyOutputAndZeroWeightGradient()
+    {
+        var x = Tensor.Zeros(DType.Float64, 0, 2, 5, 5).RequireGrad();
+        var w = Tensor.Ones(DType.Float64, 3, 2, 3, 3).RequireGrad();
+        var b = Tensor.Ones(DType.Float64, 3).RequireGrad();
+        var y = Tensor.Conv2d(x, w, b, padding: 1);
+        Assert.Equal([0, 3, 5, 5], y.Shape.ToArray());
+        y.Sum().Backward();
+        Assert.All(w.Grad!.ToDoubleArray(), v => Assert.Equal(0, v));
+        Assert.All(b.Grad!.ToDoubleArray(), v => Assert.Equal(0, v));
+        Assert.Equal([0, 2, 5, 5], x.Grad!.Shape.ToArray());
+    }
+
     // ---- Errors
 
     private static readonly Tensor X4 = Tensor.Zeros(2, 4, 5, 5), W4 = Tensor.Zeros(6, 4, 3, 3);
