@@ -12,7 +12,8 @@ namespace AutoGrad.Kernels;
 /// <remarks>
 /// Per sample n and group g, with X_g the [Kg, L] column matrix of the group's input channels,
 /// W_g the [Og, Kg] weight rows and Y_g, G_g the [Og, L] output (gradient) rows:
-/// forward Y_g = W_g·X_g; input gradient col2im(W_gᵀ·G_g); weight gradient Σ_n G_g·X_gᵀ.
+/// forward Y_g = W_g·X_g; input gradient col2im(W_gᵀ·G_g), or with stride 1 the forward
+/// correlation of G with the flipped kernel; weight gradient Σ_n G_g·X_gᵀ (or its transpose).
 /// </remarks>
 internal static unsafe class ConvGemm
 {
@@ -22,7 +23,7 @@ internal static unsafe class ConvGemm
     /// <summary>Scratch elements per slot of <see cref="Forward"/>: the column matrix.</summary>
     public static int ForwardSlot(in ConvGeometry g) => ColumnScratch(g);
 
-    /// <summary>Scratch elements per slot of <see cref="WeightGrad"/>: the column matrix and, when it is summed transposed, the chunk's sum.</summary>
+    /// <summary>Scratch elements per slot of <see cref="WeightGrad"/>: the column matrix and room for a chunk's sum when it is summed transposed.</summary>
     private static int WeightSlot(in ConvGeometry g) => ColumnScratch(g) + g.O * g.Kg;
 
     /// <summary>Scratch slots a call on <paramref name="items"/> items may use.</summary>
@@ -104,7 +105,7 @@ internal static unsafe class ConvGemm
         int chunks = WeightChunks(g);
         T* partials = scratch + (nint)slots * WeightSlot(g);
         double flops = 2.0 * g.O * g.Kg * g.L * ((double)g.N / chunks);
-        ParallelFor.Run(chunks, slots, flops, new WeightGradBody<T>(g, x, gy, dw, scratch, partials, chunks));
+        ParallelFor.Run(chunks, slots, flops, new WeightGradBody<T>(g, x, gy, dw, scratch, partials, chunks, WeightTransposed<T>(g)));
         var sum = new Span<T>(dw, weight);
         for (int c = 1; c < chunks; c++)
             System.Numerics.Tensors.TensorPrimitives.Add(sum, new ReadOnlySpan<T>(partials + (nint)(c - 1) * weight, weight), sum);
@@ -190,7 +191,7 @@ internal static unsafe class ConvGemm
         }
     }
 
-    private readonly struct WeightGradBody<T>(ConvGeometry g, T* x, T* gy, T* dw, T* scratch, T* partials, int chunks) : IParallelBody
+    private readonly struct WeightGradBody<T>(ConvGeometry g, T* x, T* gy, T* dw, T* scratch, T* partials, int chunks, bool transposed) : IParallelBody
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         public void Run(int chunk, int slot)
@@ -199,7 +200,6 @@ internal static unsafe class ConvGemm
             T* sum = chunk == 0 ? dw : partials + (nint)(chunk - 1) * g.O * kg;
             T* cols = scratch + (nint)slot * WeightSlot(g);
             // Summed as dWᵀ = Σ X·Gᵀ when [Kg, Og] fills the GEMM's tiles better (see WeightTransposed), and transposed once at the end.
-            bool transposed = WeightTransposed<T>(g);
             T* sumT = cols + ColumnScratch(g);
             int first = (int)((long)g.N * chunk / chunks), last = (int)((long)g.N * (chunk + 1) / chunks);
             for (int n = first; n < last; n++)

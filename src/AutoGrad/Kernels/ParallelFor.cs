@@ -61,10 +61,13 @@ internal static class ParallelFor
 
         public B Body;
         private int _items, _slots, _next, _done, _nextSlot;
+        private SimdLevel? _level;
 
         public void Prepare(B body, int items, int slots)
         {
             Body = body;
+            // A GEMM kernel forced on the caller's thread (a test hook) holds for the workers' GEMMs too.
+            _level = GemmDriver.LevelOverride;
             _items = items;
             _slots = slots;
             _next = 0;
@@ -80,11 +83,20 @@ internal static class ParallelFor
             int slot = threadIndex == 0 ? 0 : Interlocked.Increment(ref _nextSlot);
             if (slot >= _slots) return;
             var body = Body;
-            int item;
-            while (!Failed && (item = Interlocked.Increment(ref _next) - 1) < _items)
+            var level = GemmDriver.LevelOverride;
+            if (threadIndex != 0) GemmDriver.LevelOverride = _level;
+            try
             {
-                body.Run(item, slot);
-                Interlocked.Increment(ref _done);
+                int item;
+                while (!Failed && (item = Interlocked.Increment(ref _next) - 1) < _items)
+                {
+                    body.Run(item, slot);
+                    Interlocked.Increment(ref _done);
+                }
+            }
+            finally
+            {
+                if (threadIndex != 0) GemmDriver.LevelOverride = level;
             }
             if (threadIndex != 0) return;
             SpinWait spin = default;

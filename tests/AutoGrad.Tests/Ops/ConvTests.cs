@@ -250,6 +250,39 @@ public class ConvTests
     }
 
     [Fact]
+    public void AForcedGemmKernelHoldsOnEveryThreadOfAConvolution()
+    {
+        // Samples run on pool workers; a kernel forced on the calling thread (scalar here) must reach
+        // their GEMMs too, so one thread and several agree bit for bit under it.
+        var r = new Random(19);
+        var a = new Args(12, 16, 10, 10, 32, 1, 3, 3, 1, 1, 1, 1, 1, 1);
+        double[] x = Values(r, a.N * a.C * a.H * a.W), w = Values(r, a.O * a.C * a.KH * a.KW);
+        float[][] Run()
+        {
+            var xt = Tensor.From(DType.Float32, x, a.N, a.C, a.H, a.W).RequireGrad();
+            var wt = Tensor.From(DType.Float32, w, a.O, a.C, a.KH, a.KW).RequireGrad();
+            var y = Tensor.Conv2d(xt, wt, null, 1, 1);
+            (y * y).Sum().Backward();
+            return [y.ToFloatArray(), xt.Grad!.ToFloatArray(), wt.Grad!.ToFloatArray()];
+        }
+        int saved = Threading.Threads;
+        try
+        {
+            GemmDriver.LevelOverride = SimdLevel.Scalar;
+            Threading.Threads = 1;
+            var one = Run();
+            Threading.Threads = Math.Max(2, Environment.ProcessorCount);
+            var many = Run();
+            for (int k = 0; k < 3; k++) Assert.Equal(one[k], many[k]);
+        }
+        finally
+        {
+            GemmDriver.LevelOverride = null;
+            Threading.Threads = saved;
+        }
+    }
+
+    [Fact]
     public void SecondDerivativesAreRecordedOps()
     {
         // d/dw of the sum of squares of dL/dx: the backward of conv2d_input_grad runs conv2d and conv2d_weight_grad.
