@@ -143,7 +143,6 @@ public abstract class Node
         IsFreed = false;
         PendingGrad = null;
         _inputArray = null;
-        _moreVersions = null;
         _output = null;
         In0 = In1 = null;
         InputCount = 0;
@@ -180,7 +179,9 @@ public abstract class Node
         if (inputs.Length > 1) { node.In1 = inputs[1]; node._version1 = inputs[1].Version; }
         if (inputs.Length > 2)
         {
-            var more = new int[inputs.Length - 2];
+            // A recycled node keeps its array, so an op of three inputs that passes the same array each
+            // time (conv2d with a bias keeps one) records without allocating.
+            var more = node._moreVersions is { } kept && kept.Length == inputs.Length - 2 ? kept : new int[inputs.Length - 2];
             for (int i = 2; i < inputs.Length; i++) more[i - 2] = inputs[i].Version;
             node._moreVersions = more;
         }

@@ -112,9 +112,11 @@ internal static class WorkerPool
 
     /// <summary>
     /// Takes exclusive use of the pool. Returns false at once when another thread holds it, so that caller
-    /// can run its work alone instead of queueing behind an unrelated call.
+    /// can run its work alone instead of queueing behind an unrelated call. Returns false too on the thread
+    /// that already holds it: a kernel called from inside a parallel job (a GEMM in one sample's share of a
+    /// convolution) then runs alone, while the pool's workers are busy with the outer job.
     /// </summary>
-    public static bool TryAcquire() => Monitor.TryEnter(s_dispatchLock);
+    public static bool TryAcquire() => !Monitor.IsEntered(s_dispatchLock) && Monitor.TryEnter(s_dispatchLock);
 
     /// <summary>
     /// True when the first <paramref name="count"/> workers exist and are polling for work, so a job reaches

@@ -9,20 +9,23 @@ namespace AutoGrad.NN;
 /// </summary>
 /// <remarks>
 /// Fan-in and fan-out follow <see cref="Linear"/>'s layout: a weight matrix is [in, out], so
-/// fan_in = shape[0] and fan_out = shape[1]. A vector [n] has fan_in = fan_out = n. Pass the fans
-/// explicitly (the overloads taking fanIn/fanOut) for any other layout.
+/// fan_in = shape[0] and fan_out = shape[1]. A vector [n] has fan_in = fan_out = n. A convolution
+/// weight [out, in/groups, k…] (<see cref="Conv2d"/>, <see cref="Conv1d"/>, as in PyTorch) has
+/// fan_in = in/groups·∏k and fan_out = out·∏k. Pass the fans explicitly (the overloads taking
+/// fanIn/fanOut) for any other layout.
 /// </remarks>
 public static class Init
 {
-    /// <summary>(fan_in, fan_out) of a weight of the given shape in the [in, out] layout.</summary>
-    /// <exception cref="ArgumentException">The shape is not 1-d or 2-d, or has a zero dimension.</exception>
+    /// <summary>(fan_in, fan_out) of a weight of the given shape: a [in, out] matrix, a vector, or a convolution weight [out, in/groups, k…].</summary>
+    /// <exception cref="ArgumentException">The shape is a scalar, or has a zero dimension.</exception>
     public static (int FanIn, int FanOut) Fans(ReadOnlySpan<int> shape)
     {
         var fans = shape.Length switch
         {
             1 => (shape[0], shape[0]),
             2 => (shape[0], shape[1]),
-            _ => throw new ArgumentException($"Init: fan_in/fan_out are defined for a [in, out] matrix or a vector, got shape {Shapes.Format(shape)}; pass fanIn and fanOut explicitly", nameof(shape)),
+            0 => throw new ArgumentException($"Init: fan_in/fan_out are defined for a [in, out] matrix, a vector or a convolution weight [out, in/groups, k...], got shape {Shapes.Format(shape)}; pass fanIn and fanOut explicitly", nameof(shape)),
+            _ => (shape[1] * Shapes.Numel(shape[2..]), shape[0] * Shapes.Numel(shape[2..])),
         };
         if (fans.Item1 <= 0 || fans.Item2 <= 0)
             throw new ArgumentException($"Init: shape {Shapes.Format(shape)} has a zero dimension, so fan_in/fan_out are undefined", nameof(shape));

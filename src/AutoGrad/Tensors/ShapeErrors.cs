@@ -269,4 +269,34 @@ internal static class ShapeErrors
     /// <summary>gather, scatter_add or index_add: the number of indices does not fit the shape.</summary>
     internal static ShapeException IndexCount(string op, ReadOnlySpan<int> shape, int dim, int expected, int got, string per) =>
         Error(op, $"shape {F(shape)} along dimension {dim} needs {expected} indices ({per}), got {got}");
+
+    // ---- Convolution, unfold and fold
+
+    /// <summary>conv1d or conv2d: the input has neither the batched rank (<paramref name="rank"/>, of form <paramref name="batched"/>) nor the unbatched one.</summary>
+    internal static ShapeException ConvInputRank(string op, ReadOnlySpan<int> shape, int rank, string batched, string unbatched) =>
+        Error(op, $"input has shape {F(shape)}: {Ranks(shape.Length, rank)}; it must have rank {rank} ({batched}) or {rank - 1} ({unbatched}, unbatched)");
+
+    /// <summary>conv1d or conv2d: the input's or weight's channel count is not a multiple of groups.</summary>
+    internal static ShapeException ConvGroups(string op, string argument, ReadOnlySpan<int> shape, int dim, string channels, int groups) =>
+        Error(op, $"{argument} {F(shape)} has {shape[dim]} {channels} at dimension {dim}, which groups {groups} does not divide; {channels} must be divisible by groups");
+
+    /// <summary>conv1d or conv2d: the input's channels per group differ from the weight's dimension 1.</summary>
+    internal static ShapeException ConvChannels(string op, ReadOnlySpan<int> input, int channelDim, ReadOnlySpan<int> weight, int groups) =>
+        Error(op, $"input {F(input)} and weight {F(weight)} with groups {groups} do not fit {At(channelDim, "input", 1, "weight", input[channelDim] / groups, weight[1], alwaysNamed: true)}; " +
+            $"weight's dimension 1 must be in_channels / groups = {input[channelDim]} / {groups}");
+
+    /// <summary>
+    /// conv, unfold or fold: the dilated kernel (<paramref name="span"/> = dilation·(k − 1) + 1 along
+    /// <paramref name="dim"/> of <paramref name="shape"/>) is wider than the padded input (<paramref name="padded"/>).
+    /// </summary>
+    internal static ShapeException KernelTooLarge(string op, string argument, ReadOnlySpan<int> shape, int dim, int padded, string kernel, int span) =>
+        Error(op, $"{argument} {F(shape)} padded is {padded} wide at dimension {dim} but {kernel} spans {span}: {span} vs {padded}; the dilated kernel, dilation·(kernel − 1) + 1, must fit in the padded input");
+
+    /// <summary>fold: the input's dimension 1 is not a multiple of the kernel's positions.</summary>
+    internal static ShapeException FoldChannels(ReadOnlySpan<int> shape, string kernel, int positions) =>
+        Error("fold", $"input {F(shape)} has {shape[1]} rows at dimension 1, which kernel_size {kernel} ({positions} positions) does not divide; dimension 1 must be channels·kH·kW");
+
+    /// <summary>fold: the input's block count differs from the sliding positions the output size gives.</summary>
+    internal static ShapeException FoldBlocks(ReadOnlySpan<int> shape, string arguments, int blocksH, int blocksW) =>
+        Error("fold", $"input {F(shape)} has {shape[2]} blocks at dimension 2 but {arguments} give {blocksH * blocksW} ({blocksH} × {blocksW}): {shape[2]} vs {blocksH * blocksW}; dimension 2 must be the number of sliding positions");
 }

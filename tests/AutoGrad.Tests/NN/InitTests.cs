@@ -21,7 +21,11 @@ public class InitTests
     {
         Assert.Equal((400, 300), Init.Fans([400, 300]));
         Assert.Equal((7, 7), Init.Fans([7]));
-        Assert.Throws<ArgumentException>(() => Init.Fans([2, 3, 4]));
+        // A convolution weight [out, in/groups, k...], as in PyTorch: fan_in = in/groups·∏k, fan_out = out·∏k.
+        Assert.Equal((3 * 4, 2 * 4), Init.Fans([2, 3, 4]));
+        Assert.Equal((16 * 9, 32 * 9), Init.Fans([32, 16, 3, 3]));
+        Assert.Throws<ArgumentException>(() => Init.Fans([]));
+        Assert.Throws<ArgumentException>(() => Init.Fans([4, 0, 3, 3]));
         Assert.Throws<ArgumentException>(() => Init.Fans([0, 3]));
     }
 
@@ -113,7 +117,7 @@ public class InitTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Init.Constant(Tensor.Zeros(2), double.NaN));
         Assert.Throws<ArgumentOutOfRangeException>(() => Init.XavierNormal(Tensor.Zeros(2), 2, 2, g, gain: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => Init.HeNormal(Tensor.Zeros(2), 0, g));
-        Assert.Throws<ArgumentException>(() => Init.LeCunNormal(Tensor.Zeros(2, 2, 2), g));
+        Assert.Throws<ArgumentException>(() => Init.LeCunNormal(Tensor.Scalar(1), g));
         Assert.Throws<ArgumentOutOfRangeException>(() => Initializer.Uniform(2, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => Initializer.Normal(0, -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => Initializer.Constant(double.PositiveInfinity));
