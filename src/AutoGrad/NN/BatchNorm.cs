@@ -80,6 +80,7 @@ public abstract class BatchNorm : Module
         if (input.Shape[1] != NumFeatures)
             throw ShapeErrors.WrongShape(kind, "the input", input.ShapeArray, $"a layer with {NumFeatures} features",
                 ShapeErrors.At(1, input.Shape[1], NumFeatures), $"[N, {NumFeatures}, ...]");
+        if ((Weight ?? RunningMean) is { } state) Guard.SameDType(kind, input, state);
         Launch.Run(new SameModeLaunch(this, IsTraining));
         // Without running statistics PyTorch normalizes with the batch's in both modes.
         bool batchStatistics = IsTraining || RunningMean is null;

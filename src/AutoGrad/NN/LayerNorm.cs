@@ -59,6 +59,7 @@ public sealed class LayerNorm : Module
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (Weight is not null) Guard.SameDType("LayerNorm", input, Weight);
         return input.LayerNorm(_normalizedShape, Weight, Bias, Eps, "", 0);
     }
 
