@@ -101,6 +101,32 @@ public class PoolTests
         }));
     }
 
+    [Theory]
+    [InlineData(2, 3, 12, 18)]
+    [InlineData(1, 2, 28, 28)]
+    [InlineData(3, 1, 14, 14)]
+    [InlineData(1, 1, 9, 17)]
+    public void MaxPool2x2MatchesTheReferenceWithTiesAndNaN(int n, int c, int h, int w)
+    {
+        // Few distinct values make ties common; NaN and −∞ appear too (the float32 vector path and the scalar tail).
+        double[] pool = [-1, 0, 0, 1, 2, double.NegativeInfinity, double.NaN, 0.5];
+        var rng = new Generator(17);
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            var data = Enumerable.Range(0, n * c * h * w).Select(_ => pool[rng.NextInt(pool.Length)]).ToArray();
+            var (expected, argmax) = Reference(data, n * c, h, w, new Window(2, 2, 2, 2, 0, 0), max: true);
+            var x = Tensor.From(dtype, data, n, c, h, w).RequireGrad();
+            var y = x.MaxPool2d(2);
+            Assert.Equal(expected, y.ToDoubleArray());
+            var seed = Tensor.Arange(1, y.Numel + 1, 1, dtype).Reshape(y.Shape.ToArray());
+            y.Backward(seed);
+            var grad = new double[data.Length];
+            int ohw = y.Numel / (n * c);
+            for (int o = 0; o < y.Numel; o++) grad[o / ohw * h * w + argmax[o]] += o + 1;
+            Assert.Equal(grad, x.Grad!.ToDoubleArray());
+        }
+    }
+
     [Fact]
     public void PyTorchsWorkedValues()
     {
