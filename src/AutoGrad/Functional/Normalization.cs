@@ -3,10 +3,11 @@ using AutoGrad.Autograd;
 
 namespace AutoGrad;
 
-// Compositions: batch and layer normalization are written with mean, sub, mul, pow and the
-// broadcasting ops, so their gradients (and second derivatives) come from those primitives. The
-// variance is computed from the centred values (two passes), which stays accurate when the mean
-// is large against the spread.
+// Batch normalization in training is one fused primitive (batch_norm, Ops/Norm/BatchNorm.cs) plus
+// the shift; in evaluation, and layer normalization, are compositions of mean, sub, mul, pow and
+// the broadcasting ops, so their gradients (and second derivatives) come from those primitives.
+// Variances are computed from the centred values (two passes), which stays accurate when the
+// mean is large against the spread.
 public sealed partial class Tensor
 {
     /// <summary>
@@ -16,8 +17,8 @@ public sealed partial class Tensor
     /// statistics (if given) are updated in place, outside the tape:
     /// running_mean ← (1 − momentum)·running_mean + momentum·μ and
     /// running_var ← (1 − momentum)·running_var + momentum·σ²·n/(n − 1) (the unbiased variance, n
-    /// values per channel). In evaluation μ and σ² are the running statistics. The gradient is that
-    /// of the composition: in training it flows through μ and σ² too.
+    /// values per channel). In evaluation μ and σ² are the running statistics. In training the
+    /// gradient flows through μ and σ² too (the fused batch_norm op); in evaluation they are constants.
     /// </summary>
     /// <param name="input">[N, C, ...].</param>
     /// <param name="runningMean">[C] running means, or null (training only).</param>
@@ -58,29 +59,21 @@ public sealed partial class Tensor
         }
 
         using var _ = SourceSite.Enter(op, file, line);
-        // [1, C, 1, ...] to broadcast the [C] statistics, and the axes they are taken over (all but 1).
+        // [1, C, 1, ...], to broadcast the [C] tensors.
         Span<int> stat = stackalloc int[input.Rank];
-        Span<int> ax = stackalloc int[input.Rank - 1];
         for (int d = 0; d < input.Rank; d++) stat[d] = d == 1 ? channels : 1;
-        for (int d = 0, k = 0; d < input.Rank; d++) if (d != 1) ax[k++] = d;
         var statShape = Shapes.Keep(stat);
-        var axes = Shapes.Keep(ax);
 
-        Tensor centred, inv;
         if (training)
         {
-            var mean = input.Mean(axes, keepDim: true);
-            centred = input - mean;
-            var variance = (centred * centred).Mean(axes, keepDim: true);
+            // One fused op for the statistics, the normalization and γ (Ops/Norm/BatchNorm.cs).
+            var (normalized, stats) = BatchNormNode.Apply(input, weight, eps, "", 0);
             if (runningMean is not null)
-                Launch.Run(new RunningStatsLaunch(runningMean, runningVar!, mean, variance, momentum, n / (n - 1.0)), mean, variance, runningMean);
-            inv = (variance + eps).Pow(-0.5);
+                Launch.Run(new RunningStatsLaunch(runningMean, runningVar!, stats, momentum, n / (n - 1.0)), stats, runningMean, runningVar);
+            return bias is null ? normalized : normalized + bias.Reshape(statShape);
         }
-        else
-        {
-            centred = input - runningMean!.Reshape(statShape);
-            inv = (runningVar!.Reshape(statShape) + eps).Pow(-0.5);
-        }
+        var centred = input - runningMean!.Reshape(statShape);
+        var inv = (runningVar!.Reshape(statShape) + eps).Pow(-0.5);
         // γ folds into the [1, C, 1, ...] factor, so the full-size tensor is multiplied once.
         var y = centred * (weight is null ? inv : inv * weight.Reshape(statShape));
         return bias is null ? y : y + bias.Reshape(statShape);
@@ -153,24 +146,26 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// The running-statistics update of batch normalization, a step action outside the tape (so a
-    /// captured step replays it, after the replayed forward has recomputed the batch statistics).
+    /// The running-statistics update of batch normalization from the batch's [2, C] statistics
+    /// (means, then biased variances): a step action outside the tape, so a captured step replays
+    /// it after the replayed forward has recomputed the statistics.
     /// </summary>
-    private readonly struct RunningStatsLaunch(Tensor runningMean, Tensor runningVar, Tensor mean, Tensor variance, double momentum, double unbias) : ILaunch
+    private readonly struct RunningStatsLaunch(Tensor runningMean, Tensor runningVar, Tensor stats, double momentum, double unbias) : ILaunch
     {
         public void Run()
         {
             runningMean.Storage.Version++;
             runningVar.Storage.Version++;
-            if (mean.DType == DType.Float32)
+            int c = runningMean.Numel;
+            if (stats.DType == DType.Float32)
             {
-                Update<float>(runningMean.SpanF, mean.SpanF, momentum, 1);
-                Update<float>(runningVar.SpanF, variance.SpanF, momentum, unbias);
+                Update<float>(runningMean.SpanF, stats.SpanF[..c], momentum, 1);
+                Update<float>(runningVar.SpanF, stats.SpanF[c..], momentum, unbias);
             }
             else
             {
-                Update<double>(runningMean.SpanD, mean.SpanD, momentum, 1);
-                Update<double>(runningVar.SpanD, variance.SpanD, momentum, unbias);
+                Update<double>(runningMean.SpanD, stats.SpanD[..c], momentum, 1);
+                Update<double>(runningVar.SpanD, stats.SpanD[c..], momentum, unbias);
             }
         }
 
