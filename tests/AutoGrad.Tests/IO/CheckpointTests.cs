@@ -238,6 +238,8 @@ public class CheckpointTests
         expected.AddRange(BitConverter.GetBytes(-2f));
         expected.AddRange(SHA256.HashData(expected.ToArray()));
         Assert.Equal(expected.ToArray(), b);
+        Assert.Equal(98, b.Length); // as docs/checkpoints.md shows, SHA-256 starting AE 89 F5 23
+        Assert.Equal([0xAE, 0x89, 0xF5, 0x23], b[66..70]);
     }
 
     /// <summary>A model with state that is not trained: batch norm's running statistics.</summary>
