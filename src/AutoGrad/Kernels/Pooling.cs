@@ -268,6 +268,23 @@ public static class Pooling
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int hw = g.H * g.W, ohw = g.OH * g.OW;
+        if (g.Tiles)
+        {
+            // Each element is in exactly one window, whose divisor is kH·kW: one write per element, no clearing.
+            T n = T.CreateTruncating(g.KH * g.KW);
+            for (int p = first; p < end; p++)
+            {
+                var gp = dy.Slice(p * ohw, ohw);
+                var xp = dx.Slice(p * hw, hw);
+                for (int h = 0; h < g.H; h++)
+                {
+                    var row = xp.Slice(h * g.W, g.W);
+                    var src = gp.Slice(h / g.KH * g.OW, g.OW);
+                    for (int w = 0; w < g.W; w++) row[w] = src[w / g.KW] / n;
+                }
+            }
+            return;
+        }
         for (int p = first; p < end; p++)
         {
             var gp = dy.Slice(p * ohw, ohw);
