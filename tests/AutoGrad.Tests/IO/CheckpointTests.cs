@@ -208,6 +208,10 @@ public class CheckpointTests
         var saved = File.ReadAllBytes(path);
         Assert.Throws<ArgumentException>(() => Checkpoint.Save(path, [new KeyValuePair<string, Tensor>("", Tensor.Zeros(1))]));
         Assert.Throws<ArgumentException>(() => Checkpoint.Save(path, model, new Sgd([Tensor.Zeros(2).RequireGrad()])));
+        Assert.Contains("'w' is both a parameter and a buffer", Assert.Throws<ArgumentException>(() => Checkpoint.Save(path,
+            [new KeyValuePair<string, Tensor>("w", Tensor.Zeros(1))], buffers: [new KeyValuePair<string, Tensor>("w", Tensor.Zeros(1))])).Message);
+        Assert.Contains("buffer 'b' appears twice", Assert.Throws<ArgumentException>(() => Checkpoint.Save(path,
+            [], buffers: [new KeyValuePair<string, Tensor>("b", Tensor.Zeros(1)), new KeyValuePair<string, Tensor>("b", Tensor.Zeros(1))])).Message);
         Assert.Equal(saved, File.ReadAllBytes(path));
     }
 
