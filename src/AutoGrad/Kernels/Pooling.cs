@@ -240,10 +240,23 @@ public static class Pooling
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int hw = g.H * g.W, ohw = g.OH * g.OW;
+        bool quads = g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0;
+        T four = T.CreateTruncating(4);
         for (int p = first; p < end; p++)
         {
             var xp = x.Slice(p * hw, hw);
             var yp = y.Slice(p * ohw, ohw);
+            if (quads)
+            {
+                // AvgPool2d(2): each window's four elements summed in row-major order, as the general loop does.
+                for (int r = 0; r < g.OH; r++)
+                    for (int c = 0; c < g.OW; c++)
+                    {
+                        int a = 2 * r * g.W + 2 * c;
+                        yp[r * g.OW + c] = (xp[a] + xp[a + 1] + xp[a + g.W] + xp[a + g.W + 1]) / four;
+                    }
+                continue;
+            }
             int o = 0;
             for (int r = 0; r < g.OH; r++)
             {
@@ -276,6 +289,17 @@ public static class Pooling
             {
                 var gp = dy.Slice(p * ohw, ohw);
                 var xp = dx.Slice(p * hw, hw);
+                if (g.KH == 2 && g.KW == 2)
+                {
+                    for (int r = 0; r < g.OH; r++)
+                        for (int c = 0; c < g.OW; c++)
+                        {
+                            int a = 2 * r * g.W + 2 * c;
+                            T v = gp[r * g.OW + c] / n;
+                            xp[a] = xp[a + 1] = xp[a + g.W] = xp[a + g.W + 1] = v;
+                        }
+                    continue;
+                }
                 for (int h = 0; h < g.H; h++)
                 {
                     var row = xp.Slice(h * g.W, g.W);
