@@ -8,8 +8,8 @@ using AutoGrad.Optim;
 namespace AutoGrad.IO;
 
 /// <summary>
-/// Saves and loads a model's named parameters, optionally an optimizer's state and free-form
-/// metadata, in a versioned little-endian binary format with a SHA-256 checksum (described byte
+/// Saves and loads a model's named parameters and buffers (state such as batch norm's running
+/// statistics), optionally an optimizer's state and free-form metadata, in a versioned little-endian binary format with a SHA-256 checksum (described byte
 /// by byte in docs/checkpoints.md). Saving is atomic: the file is written to a temporary file in
 /// the same directory, flushed to disk, then moved over the target, so a crash never leaves a
 /// half-written checkpoint. Loading validates the whole file and its fit to the model and
@@ -21,16 +21,16 @@ public static class Checkpoint
     /// <summary>The 8 magic bytes that open every checkpoint: 0x89 'A' 'G' 'C' 'K' 'P' 'T' 0x0A.</summary>
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'A', (byte)'G', (byte)'C', (byte)'K', (byte)'P', (byte)'T', 0x0A];
 
-    /// <summary>The format version this library writes (and the only one it reads).</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this library writes. It reads this one and version 1 (written before buffers existed: a file with no buffers).</summary>
+    public const int FormatVersion = 2;
 
     private const int PrefixSize = 24; // magic (8) + version (4) + header length (4) + file length (8)
     private const int ChecksumSize = 32;
     private const int MaxRank = 32;
 
     /// <summary>
-    /// Saves <c>model.NamedParameters()</c>, and the optimizer's <see cref="Optimizer.State"/> if
-    /// given, to <paramref name="path"/> atomically.
+    /// Saves <c>model.NamedParameters()</c>, <c>model.NamedBuffers()</c>, and the optimizer's
+    /// <see cref="Optimizer.State"/> if given, to <paramref name="path"/> atomically.
     /// </summary>
     /// <param name="path">Target file; replaced if it exists.</param>
     /// <param name="model">The model whose parameters are saved.</param>
@@ -49,24 +49,32 @@ public static class Checkpoint
                 if (!own.Contains(optimizer.Parameters[i]))
                     throw new ArgumentException($"Checkpoint.Save: optimizer parameter {i} ({optimizer.Parameters[i].Name ?? "unnamed"} {Shapes.Format(optimizer.Parameters[i].Shape)}) is not a parameter of the model, so its state could not be restored with the model", nameof(optimizer));
         }
-        Save(path, named.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter)), optimizer?.State(), metadata);
+        Save(path, named.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter)), optimizer?.State(), metadata,
+            model.NamedBuffers().Select(b => new KeyValuePair<string, Tensor>(b.Name, b.Buffer)));
     }
 
-    /// <summary>Saves named tensors and an optimizer state (both optional) to <paramref name="path"/> atomically.</summary>
-    /// <exception cref="ArgumentException">A name is empty or repeated, or a metadata key is empty or repeated.</exception>
+    /// <summary>Saves named tensors, named buffers and an optimizer state (all but the first optional) to <paramref name="path"/> atomically.</summary>
+    /// <exception cref="ArgumentException">A name is empty or repeated (among the parameters and buffers together), or a metadata key is empty or repeated.</exception>
     /// <exception cref="IOException">The file cannot be written (the target is left as it was).</exception>
-    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> parameters, OptimizerState? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> parameters, OptimizerState? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null,
+        IEnumerable<KeyValuePair<string, Tensor>>? buffers = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(parameters);
         var tensors = parameters.ToList();
+        var bufferList = buffers?.ToList() ?? [];
         CheckNames("parameter", tensors.Select(t => t.Key), nameof(parameters));
+        CheckNames("buffer", bufferList.Select(t => t.Key), nameof(buffers));
         foreach (var (name, t) in tensors) if (t is null) throw new ArgumentException($"Checkpoint.Save: parameter '{name}' is null", nameof(parameters));
+        foreach (var (name, t) in bufferList) if (t is null) throw new ArgumentException($"Checkpoint.Save: buffer '{name}' is null", nameof(buffers));
+        var parameterNames = tensors.Select(t => t.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, _) in bufferList)
+            if (parameterNames.Contains(name)) throw new ArgumentException($"Checkpoint.Save: '{name}' is both a parameter and a buffer", nameof(buffers));
         var meta = metadata?.ToList() ?? [];
         CheckNames("metadata key", meta.Select(m => m.Key), nameof(metadata));
         if (optimizer is not null) CheckNames("optimizer state tensor", optimizer.Tensors.Keys, nameof(optimizer));
 
-        var header = BuildHeader(tensors, optimizer, meta);
+        var header = BuildHeader(tensors, bufferList, optimizer, meta);
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full) ?? ".";
         var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
@@ -75,7 +83,7 @@ public static class Checkpoint
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                long dataLength = tensors.Sum(t => (long)t.Value.Numel * t.Value.DType.Size())
+                long dataLength = tensors.Concat(bufferList).Sum(t => (long)t.Value.Numel * t.Value.DType.Size())
                     + (optimizer?.Tensors.Values.Sum(t => (long)t.Numel * t.DType.Size()) ?? 0);
                 Span<byte> prefix = stackalloc byte[PrefixSize];
                 Magic.CopyTo(prefix);
@@ -85,6 +93,7 @@ public static class Checkpoint
                 Write(fs, hash, prefix);
                 Write(fs, hash, header);
                 foreach (var (_, t) in tensors) WriteData(fs, hash, t);
+                foreach (var (_, t) in bufferList) WriteData(fs, hash, t);
                 if (optimizer is not null) foreach (var (_, t) in optimizer.Tensors) WriteData(fs, hash, t);
                 fs.Write(hash.GetHashAndReset());
                 fs.Flush(flushToDisk: true);
@@ -116,9 +125,10 @@ public static class Checkpoint
 
     /// <summary>
     /// Loads a checkpoint into <paramref name="model"/> (and <paramref name="optimizer"/>, if
-    /// given). Validates the file, then that its parameter names are exactly the model's with the
-    /// same shapes and dtypes, and that its optimizer state fits the optimizer; only then copies
-    /// the values into the existing tensors. Returns the file's contents (e.g. its metadata).
+    /// given). Validates the file, then that its parameter names and its buffer names are exactly
+    /// the model's with the same shapes and dtypes, and that its optimizer state fits the
+    /// optimizer; only then copies the values into the existing tensors. Returns the file's
+    /// contents (e.g. its metadata).
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="CheckpointException">The file is invalid or does not fit; nothing was changed.</exception>
@@ -126,24 +136,19 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(model);
         var file = Read(path);
-        var targets = model.NamedParameters().ToList();
+        var parameters = model.NamedParameters().ToList();
+        var buffers = model.NamedBuffers().Select(b => (b.Name, Parameter: b.Buffer)).ToList();
         var problems = new List<string>();
-        var modelNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, p) in targets)
-        {
-            modelNames.Add(name);
-            if (!file.Parameters.TryGetValue(name, out var t))
-                problems.Add($"the model's parameter '{name}' ({p.DType.Name()} {Shapes.Format(p.Shape)}) is missing from the file");
-            else if (t.DType != p.DType || !Shapes.Equal(t.Shape, p.Shape))
-                problems.Add($"parameter '{name}' is {t.DType.Name()} {Shapes.Format(t.Shape)} in the file but {p.DType.Name()} {Shapes.Format(p.Shape)} in the model");
-        }
-        foreach (var name in file.Parameters.Keys)
-            if (!modelNames.Contains(name)) problems.Add($"the file has a parameter '{name}' that the model does not have");
+        Match("parameter", parameters, file.Parameters, problems);
+        Match("buffer", buffers, file.Buffers, problems);
         if (problems.Count > 0)
         {
             var shown = problems.Take(10).ToList();
             if (problems.Count > 10) shown.Add($"... and {problems.Count - 10} more");
-            throw new CheckpointException(path, $"does not match the model ({model.GetType().Name}, {targets.Count} parameters; file: {file.Parameters.Count}): " + string.Join("; ", shown));
+            string counts = buffers.Count == 0 && file.Buffers.Count == 0
+                ? $"{parameters.Count} parameters; file: {file.Parameters.Count}"
+                : $"{parameters.Count} parameters and {buffers.Count} buffers; file: {file.Parameters.Count} and {file.Buffers.Count}";
+            throw new CheckpointException(path, $"does not match the model ({model.GetType().Name}, {counts}): " + string.Join("; ", shown));
         }
 
         Action? applyOptimizer = null;
@@ -161,14 +166,32 @@ public static class Checkpoint
             }
         }
 
-        foreach (var (name, p) in targets)
-        {
-            var t = file.Parameters[name];
-            p.Storage.Version++;
-            if (p.DType == DType.Float32) t.SpanF.CopyTo(p.SpanF); else t.SpanD.CopyTo(p.SpanD);
-        }
+        foreach (var (name, p) in parameters) CopyInto(file.Parameters[name], p);
+        foreach (var (name, b) in buffers) CopyInto(file.Buffers[name], b);
         applyOptimizer?.Invoke();
         return file;
+    }
+
+    /// <summary>Lists how the file's tensors of one kind (parameters or buffers) differ from the model's: names, shapes, dtypes.</summary>
+    private static void Match(string what, List<(string Name, Tensor Parameter)> model, IReadOnlyDictionary<string, Tensor> file, List<string> problems)
+    {
+        var modelNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, p) in model)
+        {
+            modelNames.Add(name);
+            if (!file.TryGetValue(name, out var t))
+                problems.Add($"the model's {what} '{name}' ({p.DType.Name()} {Shapes.Format(p.Shape)}) is missing from the file");
+            else if (t.DType != p.DType || !Shapes.Equal(t.Shape, p.Shape))
+                problems.Add($"{what} '{name}' is {t.DType.Name()} {Shapes.Format(t.Shape)} in the file but {p.DType.Name()} {Shapes.Format(p.Shape)} in the model");
+        }
+        foreach (var name in file.Keys)
+            if (!modelNames.Contains(name)) problems.Add($"the file has a {what} '{name}' that the model does not have");
+    }
+
+    private static void CopyInto(Tensor source, Tensor target)
+    {
+        target.Storage.Version++;
+        if (target.DType == DType.Float32) source.SpanF.CopyTo(target.SpanF); else source.SpanD.CopyTo(target.SpanD);
     }
 
     private static void CheckNames(string what, IEnumerable<string> names, string argument)
@@ -181,7 +204,7 @@ public static class Checkpoint
         }
     }
 
-    private static byte[] BuildHeader(List<KeyValuePair<string, Tensor>> tensors, OptimizerState? optimizer, List<KeyValuePair<string, string>> meta)
+    private static byte[] BuildHeader(List<KeyValuePair<string, Tensor>> tensors, List<KeyValuePair<string, Tensor>> buffers, OptimizerState? optimizer, List<KeyValuePair<string, string>> meta)
     {
         using var ms = new MemoryStream();
         using var w = new BinaryWriter(ms, Encoding.UTF8);
@@ -194,6 +217,8 @@ public static class Checkpoint
         }
         w.Write((uint)tensors.Count);
         foreach (var (name, t) in tensors) WriteEntry(w, name, t);
+        w.Write((uint)buffers.Count);
+        foreach (var (name, t) in buffers) WriteEntry(w, name, t);
         w.Write((byte)(optimizer is null ? 0 : 1));
         if (optimizer is not null)
         {
@@ -262,10 +287,10 @@ public static class Checkpoint
         if (n < PrefixSize)
             throw new CheckpointException(path, $"is truncated: {n} bytes, but the fixed part before the header alone has {PrefixSize}");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        if (version != FormatVersion)
+        if (version is not (1 or FormatVersion))
             throw new CheckpointException(path, version > FormatVersion
-                ? $"has format version {version}, written by a newer AutoGrad; this one reads version {FormatVersion}"
-                : $"has format version {version}; this AutoGrad reads version {FormatVersion}");
+                ? $"has format version {version}, written by a newer AutoGrad; this one reads versions 1 and {FormatVersion}"
+                : $"has format version {version}; this AutoGrad reads versions 1 and {FormatVersion}");
         uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12));
         long declared = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16));
         if (n < declared)
@@ -292,6 +317,10 @@ public static class Checkpoint
         var entries = new List<Entry>();
         uint paramCount = reader.Count("parameters");
         for (uint i = 0; i < paramCount; i++) entries.Add(reader.Entry());
+        int parameterEntries = entries.Count;
+        // Version 1 has no buffer section.
+        uint bufferCount = version >= 2 ? reader.Count("buffers") : 0;
+        for (uint i = 0; i < bufferCount; i++) entries.Add(reader.Entry());
         int modelEntries = entries.Count;
         byte hasOpt = reader.Byte("optimizer flag");
         string? kind = null;
@@ -315,7 +344,7 @@ public static class Checkpoint
             for (uint i = 0; i < stateCount; i++) entries.Add(reader.Entry());
         }
         if (!reader.AtEnd) throw reader.Error($"{reader.Remaining} unexpected bytes after the last field");
-        CheckUnique(path, entries.Take(modelEntries), "parameter");
+        CheckUnique(path, entries.Take(modelEntries), "parameter or buffer");
         CheckUnique(path, entries.Skip(modelEntries), "optimizer state tensor");
 
         long dataLength = 0;
@@ -342,7 +371,9 @@ public static class Checkpoint
             offset += len;
         }
         var parameters = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
-        for (int i = 0; i < modelEntries; i++) parameters.Add(entries[i].Name, tensors[i]);
+        for (int i = 0; i < parameterEntries; i++) parameters.Add(entries[i].Name, tensors[i]);
+        var bufferTensors = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
+        for (int i = parameterEntries; i < modelEntries; i++) bufferTensors.Add(entries[i].Name, tensors[i]);
         OptimizerState? state = null;
         if (kind is not null)
         {
@@ -356,7 +387,7 @@ public static class Checkpoint
                 throw new CheckpointException(path, $"has an invalid optimizer state: {e.Message}", e);
             }
         }
-        return new CheckpointFile(path, (int)version, meta, parameters, state);
+        return new CheckpointFile(path, (int)version, meta, parameters, bufferTensors, state);
     }
 
     private static void CheckUnique(string path, IEnumerable<Entry> entries, string what)

@@ -6,12 +6,13 @@ namespace AutoGrad.IO;
 public sealed class CheckpointFile
 {
     internal CheckpointFile(string path, int version, IReadOnlyDictionary<string, string> metadata,
-        IReadOnlyDictionary<string, Tensor> parameters, OptimizerState? optimizer)
+        IReadOnlyDictionary<string, Tensor> parameters, IReadOnlyDictionary<string, Tensor> buffers, OptimizerState? optimizer)
     {
         Path = path;
         Version = version;
         Metadata = metadata;
         Parameters = parameters;
+        Buffers = buffers;
         Optimizer = optimizer;
     }
 
@@ -26,6 +27,9 @@ public sealed class CheckpointFile
 
     /// <summary>The named parameter values, in file order.</summary>
     public IReadOnlyDictionary<string, Tensor> Parameters { get; }
+
+    /// <summary>The named buffer values (module state that is not trained, such as batch norm's running statistics), in file order; empty for a version 1 file.</summary>
+    public IReadOnlyDictionary<string, Tensor> Buffers { get; }
 
     /// <summary>The optimizer state, if one was saved.</summary>
     public OptimizerState? Optimizer { get; }

@@ -4,16 +4,17 @@ using AutoGrad.Autograd;
 namespace AutoGrad.NN;
 
 /// <summary>
-/// Base of every layer and model: explicit registration of parameters and sub-modules (no
-/// reflection), parameters in a fixed order (registration order, depth first), and a train/eval
+/// Base of every layer and model: explicit registration of parameters, buffers and sub-modules (no
+/// reflection), each listed in a fixed order (registration order, depth first), and a train/eval
 /// flag per module.
 /// </summary>
 public abstract class Module
 {
     private readonly List<(string Name, Tensor Value, bool IsBias)> _parameters = [];
+    private readonly List<(string Name, Tensor Value)> _buffers = [];
     private readonly List<(string Name, Module Module)> _children = [];
 
-    /// <summary>True in training mode (dropout active); false after <see cref="Eval"/>.</summary>
+    /// <summary>True in training mode (dropout active, batch norm on batch statistics); false after <see cref="Eval"/>.</summary>
     public bool IsTraining { get; private set; } = true;
 
     /// <summary>Computes the module's output.</summary>
@@ -34,7 +35,7 @@ public abstract class Module
     /// Registers a parameter: it gets <c>RequiresGrad = true</c> and a name. Biases are flagged so
     /// L1/L2 penalties and weight decay leave them out by default, as in the notes.
     /// </summary>
-    /// <exception cref="ArgumentException">The name is empty or already used in this module.</exception>
+    /// <exception cref="ArgumentException">The name is empty or already used in this module (by a parameter, buffer or sub-module).</exception>
     protected Tensor RegisterParameter(string name, Tensor value, bool isBias = false)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -43,6 +44,24 @@ public abstract class Module
         value.RequiresGrad = true;
         value.Name ??= name;
         _parameters.Add((name, value, isBias));
+        return value;
+    }
+
+    /// <summary>
+    /// Registers a buffer: state of the module that is not trained (batch norm's running mean and
+    /// variance). It never requires grad, is not among <see cref="Parameters"/> (so optimizers and
+    /// penalties leave it alone), and is saved and loaded by checkpoints with the parameters.
+    /// The module updates it in place (outside the tape).
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty or already used in this module, or the tensor requires grad.</exception>
+    protected Tensor RegisterBuffer(string name, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        CheckName(name);
+        if (value.RequiresGrad)
+            throw new ArgumentException($"{GetType().Name}: buffer '{name}' requires grad; a buffer is state outside the tape (register a trained tensor with RegisterParameter)", nameof(value));
+        value.Name ??= name;
+        _buffers.Add((name, value));
         return value;
     }
 
@@ -59,7 +78,7 @@ public abstract class Module
     private void CheckName(string name)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException($"{GetType().Name}: a parameter or module name must not be empty", nameof(name));
-        if (_parameters.Any(p => p.Name == name) || _children.Any(c => c.Name == name))
+        if (_parameters.Any(p => p.Name == name) || _buffers.Any(b => b.Name == name) || _children.Any(c => c.Name == name))
             throw new ArgumentException($"{GetType().Name}: the name '{name}' is already registered", nameof(name));
     }
 
@@ -73,6 +92,17 @@ public abstract class Module
 
     /// <summary>Every parameter, in the fixed order of <see cref="NamedParameters"/>.</summary>
     public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
+
+    /// <summary>Every buffer with its dotted name (e.g. <c>1.running_mean</c>), own buffers first, then each child's, in registration order.</summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()
+    {
+        foreach (var b in _buffers) yield return (b.Name, b.Value);
+        foreach (var (name, child) in _children)
+            foreach (var (n, t) in child.NamedBuffers()) yield return ($"{name}.{n}", t);
+    }
+
+    /// <summary>Every buffer, in the fixed order of <see cref="NamedBuffers"/>.</summary>
+    public IEnumerable<Tensor> Buffers() => NamedBuffers().Select(b => b.Buffer);
 
     /// <summary>Parameters registered as biases (left out of penalties and weight decay by default).</summary>
     public IEnumerable<Tensor> Biases()
@@ -99,7 +129,7 @@ public abstract class Module
         return this;
     }
 
-    /// <summary>Sets evaluation mode (dropout off) on this module and every sub-module; returns this.</summary>
+    /// <summary>Sets evaluation mode (dropout off, batch norm on running statistics) on this module and every sub-module; returns this.</summary>
     public Module Eval() => Train(false);
 
     /// <summary>Zeros the gradient of every parameter.</summary>

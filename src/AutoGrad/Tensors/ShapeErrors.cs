@@ -191,6 +191,10 @@ internal static class ShapeErrors
     internal static ShapeException PermutationRepeats(ReadOnlySpan<int> shape, int[] perm, int axis, int first, int second) =>
         Error("permute", $"[{string.Join(", ", perm)}] names dimension {axis} of shape {F(shape)} twice (positions {first} and {second}); give each axis 0..{shape.Length - 1} exactly once");
 
+    /// <summary>flatten: the first dimension to merge comes after the last.</summary>
+    internal static ShapeException FlattenOrder(ReadOnlySpan<int> shape, int startDim, int endDim) =>
+        Error("flatten", $"startDim {startDim} comes after endDim {endDim} for shape {F(shape)}; startDim must not come after endDim");
+
     /// <summary>An op that needs at least <paramref name="minRank"/> dimensions.</summary>
     internal static ShapeException RankTooLow(string op, ReadOnlySpan<int> shape, int minRank, string? why = null) =>
         Error(op, $"shape {F(shape)} has rank {shape.Length}; {why ?? op} needs rank >= {minRank}");
@@ -299,4 +303,29 @@ internal static class ShapeErrors
     /// <summary>fold: the input's block count differs from the sliding positions the output size gives.</summary>
     internal static ShapeException FoldBlocks(ReadOnlySpan<int> shape, string arguments, int blocksH, int blocksW) =>
         Error("fold", $"input {F(shape)} has {shape[2]} blocks at dimension 2 but {arguments} give {blocksH * blocksW} ({blocksH} × {blocksW}): {shape[2]} vs {blocksH * blocksW}; dimension 2 must be the number of sliding positions");
+
+    // ---- Pooling and normalization
+
+    /// <summary>A 2-d pooling of an input that is not [C, H, W] or [N, C, H, W].</summary>
+    internal static ShapeException PoolRank(string op, ReadOnlySpan<int> shape) =>
+        WrongRanks(op, "input", shape, "3 ([C, H, W]) or 4 ([N, C, H, W])");
+
+    /// <summary>An argument whose rank is none of those allowed (<paramref name="allowed"/>, e.g. <c>2 ([N, C]) or 3 ([N, C, L])</c>).</summary>
+    internal static ShapeException WrongRanks(string op, string argument, ReadOnlySpan<int> shape, string allowed) =>
+        Error(op, $"{argument} has shape {F(shape)}: rank {shape.Length}; it must have rank {allowed}");
+
+    /// <summary>A 2-d pooling whose window does not fit the padded input along <paramref name="dim"/>.</summary>
+    internal static ShapeException PoolInputTooSmall(string op, ReadOnlySpan<int> shape, int dim, int padding, int kernel) =>
+        Error(op, $"input {F(shape)} with padding {padding} is too small for kernelSize {kernel} at dimension {dim}: {shape[dim]} + 2·{padding} vs {kernel}; each padded spatial size must be at least the kernel size");
+
+    /// <summary>
+    /// A normalization's input does not end in <paramref name="what"/> (layer norm's normalized
+    /// shape); <paramref name="clause"/> names the dimension or the ranks.
+    /// </summary>
+    internal static ShapeException NormShape(string op, ReadOnlySpan<int> shape, string what, string clause, string rule) =>
+        Error(op, $"input {F(shape)} does not fit {what}{Then(clause)}; {rule}");
+
+    /// <summary>batch_norm in training with one value per channel: its variance says nothing (PyTorch refuses it too).</summary>
+    internal static ShapeException OneValuePerChannel(string op, ReadOnlySpan<int> shape) =>
+        Error(op, $"input {F(shape)} has 1 value per channel (dimension 1); training needs more than 1 value per channel to estimate a variance");
 }

@@ -51,6 +51,42 @@ internal static class DocSamples
         return (model, features, perceptron);
     }
 
+    /// <summary>docs/models.md, pooling and normalization: returns the training accuracy in evaluation mode and whether a reloaded copy gives the same outputs.</summary>
+    public static (double Accuracy, bool ReloadedMatches) ModelsPooling()
+    {
+        // The digits as 1×8×8 images: batch norm, max pooling, flatten, layer norm, a linear classifier.
+        var data = EmbeddedDatasets.Digits();
+        var images = (data.Features / 16.0).Reshape([data.Count, 1, 8, 8]);
+        Sequential Build() => new(new BatchNorm2d(1), new ReLU(), new MaxPool2d(2, stride: 1), new Flatten(), new LayerNorm(49), new Linear(49, 10, new Generator(1)));
+        var model = Build();
+        var optimizer = new Adam(model, learningRate: 0.01);
+        var gen = new Generator(7);
+        for (int epoch = 0; epoch < 5; epoch++)
+        {
+            var order = gen.Permutation(data.Count);
+            for (int start = 0; start < data.Count; start += 64)
+            {
+                var rows = order.AsSpan(start, Math.Min(64, data.Count - start)).ToArray();
+                optimizer.ZeroGrad();
+                Loss.SoftmaxCrossEntropy(model.Forward(images.IndexSelect(0, rows)), rows.Select(r => data.Labels[r]).ToArray()).Backward();
+                optimizer.Step();
+            }
+        }
+        model.Eval(); // batch norm now normalizes with its running statistics
+        Console.WriteLine(string.Join(", ", model.NamedBuffers().Select(b => b.Name))); // 0.running_mean, 0.running_var
+        double accuracy = Metrics.Accuracy(model.Forward(images), data.Labels);
+
+        // A checkpoint keeps the buffers with the parameters.
+        var path = Path.Combine(Path.GetTempPath(), $"digits-pool-{Guid.NewGuid():N}.ckpt");
+        Checkpoint.Save(path, model);
+        var reloaded = Build();
+        Checkpoint.Load(path, reloaded);
+        reloaded.Eval();
+        bool same = reloaded.Forward(images).ToFloatArray().SequenceEqual(model.Forward(images).ToFloatArray());
+        File.Delete(path);
+        return (accuracy, same);
+    }
+
     /// <summary>docs/losses.md</summary>
     public static void Losses()
     {

@@ -18,6 +18,15 @@ public class DocSamplesTests
         Assert.True(accuracy >= 0.85, $"training accuracy {accuracy:P2} after the page's three epochs");
     }
 
+    [Fact]
+    public void ModelsPoolingSampleLearnsAndReloads()
+    {
+        var ((accuracy, same), printed) = ConsoleCapture.Run(DocSamples.ModelsPooling);
+        Assert.Equal("0.running_mean, 0.running_var\n", printed.Replace("\r\n", "\n"));
+        Assert.True(accuracy >= 0.9, $"training accuracy {accuracy:P2} (93.7 % here)");
+        Assert.True(same);
+    }
+
     /// <summary>The ```text block that follows the C# sample of docs/<paramref name="page"/>: what the sample prints.</summary>
     private static string OutputBlockAfterSample(string page)
     {

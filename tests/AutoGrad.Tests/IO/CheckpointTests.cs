@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using AutoGrad.IO;
+using AutoGrad.NN;
 using AutoGrad.Optim;
 using AutoGrad.Tests.Support;
 
@@ -135,7 +136,8 @@ public class CheckpointTests
         }
 
         Refused(b => b[0] = (byte)'P', "not an AutoGrad checkpoint");
-        Refused(b => b[8] = 2, "format version 2, written by a newer AutoGrad");
+        Refused(b => b[8] = 3, "format version 3, written by a newer AutoGrad; this one reads versions 1 and 2");
+        Refused(b => b[8] = 0, "format version 0; this AutoGrad reads versions 1 and 2");
         Refused(b => b[30] ^= 0x01, "corrupted: the SHA-256");                      // inside the header
         Refused(b => b[24 + (int)headerLength + 5] ^= 0x40, "corrupted: the SHA-256"); // inside the data
         Refused(b => b[^1] ^= 0xFF, "corrupted: the SHA-256");                      // the checksum itself
@@ -206,6 +208,10 @@ public class CheckpointTests
         var saved = File.ReadAllBytes(path);
         Assert.Throws<ArgumentException>(() => Checkpoint.Save(path, [new KeyValuePair<string, Tensor>("", Tensor.Zeros(1))]));
         Assert.Throws<ArgumentException>(() => Checkpoint.Save(path, model, new Sgd([Tensor.Zeros(2).RequireGrad()])));
+        Assert.Contains("'w' is both a parameter and a buffer", Assert.Throws<ArgumentException>(() => Checkpoint.Save(path,
+            [new KeyValuePair<string, Tensor>("w", Tensor.Zeros(1))], buffers: [new KeyValuePair<string, Tensor>("w", Tensor.Zeros(1))])).Message);
+        Assert.Contains("buffer 'b' appears twice", Assert.Throws<ArgumentException>(() => Checkpoint.Save(path,
+            [], buffers: [new KeyValuePair<string, Tensor>("b", Tensor.Zeros(1)), new KeyValuePair<string, Tensor>("b", Tensor.Zeros(1))])).Message);
         Assert.Equal(saved, File.ReadAllBytes(path));
     }
 
@@ -225,8 +231,9 @@ public class CheckpointTests
         void Str(List<byte> to, string s) { U32(to, (uint)Encoding.UTF8.GetByteCount(s)); to.AddRange(Encoding.UTF8.GetBytes(s)); }
         U32(header, 1); Str(header, "k"); Str(header, "v");      // metadata
         U32(header, 1); Str(header, "w"); header.Add(0); header.Add(1); U32(header, 2); // one float32 tensor of shape [2]
+        U32(header, 0);                                          // no buffers
         header.Add(0);                                           // no optimizer
-        U32(expected, 1);
+        U32(expected, 2);
         U32(expected, (uint)header.Count);
         long total = 24 + header.Count + 8 + 32;
         expected.AddRange(BitConverter.GetBytes(total));
@@ -235,6 +242,102 @@ public class CheckpointTests
         expected.AddRange(BitConverter.GetBytes(-2f));
         expected.AddRange(SHA256.HashData(expected.ToArray()));
         Assert.Equal(expected.ToArray(), b);
+        Assert.Equal(98, b.Length); // as docs/checkpoints.md shows, SHA-256 starting AE 89 F5 23
+        Assert.Equal([0xAE, 0x89, 0xF5, 0x23], b[66..70]);
+    }
+
+    /// <summary>A model with state that is not trained: batch norm's running statistics.</summary>
+    private static Sequential NormNet(ulong seed) =>
+        new(new BatchNorm1d(4), new Linear(4, 3, new Generator(seed)), new BatchNorm1d(3, affine: false));
+
+    private static void TrainNorm(Sequential model, int steps)
+    {
+        var opt = new Sgd(model, 0.1);
+        for (int i = 0; i < steps; i++)
+        {
+            opt.ZeroGrad();
+            TinyMlp.CrossEntropy(model.Forward(X * 3 + 1), Y).Backward();
+            opt.Step();
+        }
+    }
+
+    [Fact]
+    public void BuffersRoundTripSoEvaluationGivesTheSameOutputs()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("bn.ckpt");
+        var model = NormNet(1);
+        TrainNorm(model, 5);
+        Checkpoint.Save(path, model);
+
+        var file = Checkpoint.Read(path);
+        Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias"], file.Parameters.Keys);
+        Assert.Equal(["0.running_mean", "0.running_var", "2.running_mean", "2.running_var"], file.Buffers.Keys);
+
+        var loaded = NormNet(2);
+        Checkpoint.Load(path, loaded);
+        foreach (var ((_, a), (_, b)) in model.NamedBuffers().Zip(loaded.NamedBuffers())) Assert.Equal(a.ToFloatArray(), b.ToFloatArray());
+        model.Eval();
+        loaded.Eval();
+        Assert.Equal(model.Forward(X).ToFloatArray(), loaded.Forward(X).ToFloatArray());
+        // Without the buffers the evaluation would differ: the fresh model's running statistics are 0 and 1.
+        Assert.NotEqual(model.Forward(X).ToFloatArray(), NormNet(1).Eval().Forward(X).ToFloatArray());
+    }
+
+    [Fact]
+    public void MismatchedBuffersAreRefusedAndNothingIsLoaded()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("bn.ckpt");
+        var model = NormNet(1);
+        TrainNorm(model, 2);
+        Checkpoint.Save(path, model);
+
+        // Same parameters, but the last layer keeps no running statistics.
+        var other = new Sequential(new BatchNorm1d(4), new Linear(4, 3, new Generator(1)), new BatchNorm1d(3, affine: false, trackRunningStats: false));
+        var before = other.Parameters().Select(p => p.ToFloatArray()).ToArray();
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, other));
+        Assert.Contains("(Sequential, 4 parameters and 2 buffers; file: 4 and 4)", e.Message);
+        Assert.Contains("the file has a buffer '2.running_mean' that the model does not have", e.Message);
+        Assert.Equal(before, other.Parameters().Select(p => p.ToFloatArray()).ToArray());
+        Assert.Equal([0f, 0, 0, 0], ((BatchNorm1d)other[0]).RunningMean!.ToFloatArray());
+
+        var wider = new Sequential(new BatchNorm1d(4), new Linear(4, 3, new Generator(1)), new BatchNorm1d(3, affine: false, dtype: DType.Float64));
+        Assert.Contains("buffer '2.running_mean' is float32 [3] in the file but float64 [3] in the model",
+            Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, wider)).Message);
+    }
+
+    [Fact]
+    public void AVersion1FileStillLoads()
+    {
+        // Version 1 is version 2 without the buffer count: rebuild one from a version 2 file of a model without buffers.
+        using var dir = new TempDirectory();
+        var path = dir.File("v1.ckpt");
+        var model = new TinyMlp(4, 5, 3, new Generator(1));
+        Checkpoint.Save(path, model);
+        var v2 = File.ReadAllBytes(path);
+        int headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(v2.AsSpan(12));
+        var header = v2.AsSpan(24, headerLength).ToArray();
+        // The header ends with the buffer count (0) and the optimizer flag (0).
+        Assert.Equal([0, 0, 0, 0, 0], header[^5..]);
+        var v1Header = header[..^5].Concat(new byte[] { 0 }).ToArray();
+        var body = new List<byte>();
+        body.AddRange(Checkpoint.Magic.ToArray());
+        body.AddRange(BitConverter.GetBytes(1u));
+        body.AddRange(BitConverter.GetBytes((uint)v1Header.Length));
+        long total = v2.Length - 4;
+        body.AddRange(BitConverter.GetBytes(total));
+        body.AddRange(v1Header);
+        body.AddRange(v2.AsSpan(24 + headerLength, v2.Length - 24 - headerLength - 32).ToArray());
+        body.AddRange(SHA256.HashData(body.ToArray()));
+        File.WriteAllBytes(path, body.ToArray());
+
+        var file = Checkpoint.Read(path);
+        Assert.Equal(1, file.Version);
+        Assert.Empty(file.Buffers);
+        var target = new TinyMlp(4, 5, 3, new Generator(2));
+        Checkpoint.Load(path, target);
+        Assert.Equal(Values(model), Values(target));
     }
 
     [Fact]

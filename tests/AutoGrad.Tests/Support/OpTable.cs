@@ -182,10 +182,10 @@ public static partial class OpTable
 
     /// <summary>
     /// Every row: the core ops, then the toolkit's layers, losses and penalties
-    /// (OpTable.Toolkit.cs), and the convolution family (OpTable.Conv.cs). Built on first use, because the order in which partial files' static
-    /// fields are initialized is unspecified.
+    /// (OpTable.Toolkit.cs), the convolution family (OpTable.Conv.cs), then pooling and normalization (OpTable.Pool.cs).
+    /// Built on first use, because the order in which partial files' static fields are initialized is unspecified.
     /// </summary>
-    public static OpCase[] Rows => s_rows ??= [.. CoreRows, .. SecondOrderRows, .. ToolkitRows, .. ConvRows];
+    public static OpCase[] Rows => s_rows ??= [.. CoreRows, .. SecondOrderRows, .. ToolkitRows, .. ConvRows, .. PoolRows];
 
     /// <summary>The row names, for xUnit's MemberData.</summary>
     public static IEnumerable<object[]> Names => Rows.Select(r => new object[] { r.Name });

@@ -70,6 +70,32 @@ public sealed partial class Tensor
     /// <summary>Flattens to 1-d.</summary>
     public Tensor Flatten([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reshape([-1], file, line);
 
+    /// <summary>
+    /// Merges dimensions <paramref name="startDim"/> to <paramref name="endDim"/> (inclusive;
+    /// negative counts from the end) into one, as <c>torch.flatten</c>: [N, C, H, W] with
+    /// startDim 1 gives [N, C·H·W]. A 0-d tensor gives [1]. The gradient is reshaped back.
+    /// </summary>
+    /// <exception cref="ShapeException">A dimension is out of range, or startDim comes after endDim.</exception>
+    public Tensor Flatten(int startDim, int endDim = -1, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        int rank = Math.Max(Rank, 1);
+        int s = Shapes.NormalizeAxis("flatten", startDim, rank), e = Shapes.NormalizeAxis("flatten", endDim, rank);
+        if (s > e) throw ShapeErrors.FlattenOrder(ShapeArray, startDim, endDim);
+        if (Rank == 0) return ReshapeNode.Apply(this, Shapes.Keep([1]), file, line);
+        Span<int> shape = stackalloc int[Rank - (e - s)];
+        int n = 0, merged = 1;
+        for (int d = 0; d < Rank; d++)
+        {
+            if (d < s || d > e) shape[n++] = ShapeArray[d];
+            else
+            {
+                merged *= ShapeArray[d];
+                if (d == e) shape[n++] = merged;
+            }
+        }
+        return ReshapeNode.Apply(this, Shapes.Keep(shape), file, line);
+    }
+
     /// <summary>Inserts a dimension of size 1 at <paramref name="axis"/> (−1 = at the end).</summary>
     public Tensor Unsqueeze(int axis, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
