@@ -72,13 +72,15 @@ internal sealed class BatchNormNode : Node, INodeType<BatchNormNode>
         for (int d = 0, k = 0; d < x.Rank; d++) if (d != 1) ax[k++] = d;
         var statShape = Shapes.Keep(stat);
         var axes = Shapes.Keep(ax);
-        var centred = x - x.Mean(axes, keepDim: true);
-        var inv = ((centred * centred).Mean(axes, keepDim: true) + _eps).Pow(-0.5);
+        // Means as sums times 1/n: Mean is a composition of the layer above.
+        double perChannel = 1.0 / (x.Numel / x.ShapeArray[1]);
+        var centred = x - x.Sum(axes, keepDim: true) * perChannel;
+        var inv = ((centred * centred).Sum(axes, keepDim: true) * perChannel + _eps).Pow(-0.5);
         var xhat = centred * inv;
         if (needW) grads[1] = (g * xhat).Sum(axes).Reshape(weight!.ShapeArray);
         if (!needX) return;
         var gs = weight is null ? g : g * weight.Reshape(statShape);
-        grads[0] = inv * (gs - gs.Mean(axes, keepDim: true) - xhat * (gs * xhat).Mean(axes, keepDim: true));
+        grads[0] = inv * (gs - gs.Sum(axes, keepDim: true) * perChannel - xhat * ((gs * xhat).Sum(axes, keepDim: true) * perChannel));
     }
 
     private static (int N, int C, int S) View(Tensor x)
