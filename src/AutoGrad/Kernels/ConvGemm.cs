@@ -12,8 +12,7 @@ namespace AutoGrad.Kernels;
 /// <remarks>
 /// Per sample n and group g, with X_g the [Kg, L] column matrix of the group's input channels,
 /// W_g the [Og, Kg] weight rows and Y_g, G_g the [Og, L] output (gradient) rows:
-/// forward Y_g = W_g·X_g; input gradient col2im(W_gᵀ·G_g), or with stride 1 the forward
-/// correlation of G with the flipped kernel; weight gradient Σ_n G_g·X_gᵀ (or its transpose).
+/// forward Y_g = W_g·X_g; input gradient col2im(W_gᵀ·G_g); weight gradient Σ_n G_g·X_gᵀ (or its transpose).
 /// </remarks>
 internal static unsafe class ConvGemm
 {
@@ -50,47 +49,19 @@ internal static unsafe class ConvGemm
         ParallelFor.Run(g.N, slots, flops, new ForwardBody<T>(g, x, w, b, y, scratch));
     }
 
-    /// <summary>
-    /// With stride 1 the input gradient is itself a correlation: of gy by the kernel flipped in space
-    /// with its channel axes swapped ([C, O/groups, KH, KW]), padded by dilation·(k − 1) − padding
-    /// (negative padding crops). That runs as a forward convolution, a gather and a GEMM with k = Og·KH·KW,
-    /// instead of a GEMM with k = Og and a scatter-add (col2im). A pointwise kernel needs neither.
-    /// </summary>
-    public static bool InputGradAsCorrelation(in ConvGeometry g) => g.SH == 1 && g.SW == 1 && !g.IsPointwise;
-
-    /// <summary>The correlation <see cref="InputGradAsCorrelation"/> runs: gy [N, O, OH, OW] in, [N, C, H, W] out.</summary>
-    public static ConvGeometry Transposed(in ConvGeometry g) =>
-        new(g.N, g.O, g.OH, g.OW, g.C, g.Groups, g.KH, g.KW, 1, 1, g.DH * (g.KH - 1) - g.PH, g.DW * (g.KW - 1) - g.PW, g.DH, g.DW);
-
     /// <summary>Scratch elements <see cref="InputGrad"/> needs with <paramref name="slots"/> slots.</summary>
-    public static int InputGradScratch(in ConvGeometry g, int slots) =>
-        InputGradAsCorrelation(g) ? g.O * g.Kg + slots * ForwardSlot(Transposed(g)) : slots * ColumnScratch(g);
+    public static int InputGradScratch(in ConvGeometry g, int slots) => slots * ColumnScratch(g);
 
     /// <summary>dx [N, C, H, W] = the adjoint of the convolution in x applied to gy [N, O, OH, OW] (a transposed convolution).</summary>
+    /// <remarks>
+    /// With stride 1 this is also the correlation of gy with the flipped kernel, a gather and a GEMM with
+    /// k = Og·KH·KW; measured on the benchmark's 32 → 64 channel 3 × 3 layer it took about a fifth more
+    /// time than W_gᵀ·G_g (k = Og) and the vectorized scatter-add, so every stride takes this path.
+    /// </remarks>
     public static void InputGrad<T>(in ConvGeometry g, T* gy, T* w, T* dx, T* scratch, int slots) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (InputGradAsCorrelation(g))
-        {
-            FlipKernel(g, w, scratch);
-            Forward(Transposed(g), gy, scratch, null, dx, scratch + (nint)g.O * g.Kg, slots);
-            return;
-        }
         double flops = 2.0 * g.O * g.Kg * g.L;
         ParallelFor.Run(g.N, slots, flops, new InputGradBody<T>(g, gy, w, dx, scratch));
-    }
-
-    /// <summary>wt[(grp·Cg + c)·Og + o, p, q] = w[grp·Og + o, c, KH − 1 − p, KW − 1 − q].</summary>
-    private static void FlipKernel<T>(in ConvGeometry g, T* w, T* wt) where T : unmanaged
-    {
-        int og = g.Og, cg = g.Cg, taps = g.KH * g.KW;
-        for (int grp = 0; grp < g.Groups; grp++)
-            for (int o = 0; o < og; o++)
-                for (int c = 0; c < cg; c++)
-                {
-                    T* src = w + ((nint)(grp * og + o) * cg + c) * taps;
-                    T* dst = wt + ((nint)(grp * cg + c) * og + o) * taps;
-                    for (int t = 0; t < taps; t++) dst[t] = src[taps - 1 - t];
-                }
     }
 
     /// <summary>dw [O, Cg, KH, KW] = Σ over samples of gy_n·X_nᵀ, per group.</summary>

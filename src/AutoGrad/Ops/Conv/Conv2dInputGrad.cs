@@ -6,8 +6,7 @@ namespace AutoGrad;
 
 /// <summary>
 /// conv2d_input_grad: dX = the adjoint in X of conv2d applied to G (a transposed convolution):
-/// with stride 1 the correlation of G with the flipped kernel, else per sample and group W_gᵀ·G_g
-/// then col2im into [N, C, H, W]. It is bilinear in (G, W), with
+/// per sample and group W_gᵀ·G_g, then col2im into [N, C, H, W]. It is bilinear in (G, W), with
 /// ⟨U, dX⟩ = ⟨conv2d(U, W), G⟩, so ∂/∂G = conv2d(U, W) and ∂/∂W = conv2d_weight_grad(U, G).
 /// </summary>
 internal sealed class Conv2dInputGradNode : Node, INodeType<Conv2dInputGradNode>
