@@ -99,13 +99,27 @@ public sealed class Classifier
         _ => Network.Forward(x),
     };
 
+    /// <summary>
+    /// Rows per forward pass when scoring a whole data set: a convolutional network's activations
+    /// for 10,000 images would take gigabytes, so it scores them in slices (the others in one pass).
+    /// </summary>
+    private int ScoringSlice => Kind == "cnn" ? 500 : int.MaxValue;
+
     /// <summary>Forward pass in evaluation mode without recording.</summary>
     public Tensor Scores(Tensor x)
     {
         Network.Eval();
         try
         {
-            using (Tape.NoGrad()) return Forward(x);
+            using (Tape.NoGrad())
+            {
+                int n = x.Shape[0];
+                if (n <= ScoringSlice) return Forward(x);
+                var parts = new List<Tensor>();
+                for (int start = 0; start < n; start += ScoringSlice)
+                    parts.Add(Forward(x.Slice(0, start, Math.Min(ScoringSlice, n - start))));
+                return Tensor.Concat(parts, 0);
+            }
         }
         finally { Network.Train(); }
     }

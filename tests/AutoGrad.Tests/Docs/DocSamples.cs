@@ -321,6 +321,19 @@ internal static class DocSamples
         public override Tensor Forward(Tensor x) => Tensor.Matmul((Tensor.Matmul(x, _w1) + _b1).Relu(), _w2) + _b2;
     }
 
+    /// <summary>docs/data-and-training.md, image batches with augmentation: returns the first batch's shape and its largest pixel.</summary>
+    public static (int[] Shape, float Max) DataAndTrainingImages(ulong seed)
+    {
+        var digits = EmbeddedDatasets.Digits();             // ImageShape 1×8×8, pixels 0..16
+        var loader = new DataLoader(digits, 128, new Generator(seed))
+        {
+            Images = true,                                  // X is [128, 1, 8, 8]
+            Augment = ImageTransform.Compose(new RandomCrop(padding: 1), new GaussianNoise(0.5, min: 0, max: 16)),
+        };
+        foreach (var (x, _) in loader) return (x.Shape.ToArray(), x.ToFloatArray().Max());
+        return ([], 0);
+    }
+
     /// <summary>docs/data-and-training.md, k-fold cross-validation: returns the mean accuracy.</summary>
     public static double DataAndTrainingKFold()
     {

@@ -76,6 +76,9 @@ public class DocSamplesTests
             File.Delete("digits.ckpt");
         }
         Assert.True(DocSamples.DataAndTrainingKFold() >= 0.9);
+        var (shape, max) = DocSamples.DataAndTrainingImages(1);
+        Assert.Equal([128, 1, 8, 8], shape);
+        Assert.InRange(max, 15f, 16f);
     }
 
     [Fact]
