@@ -11,7 +11,7 @@ namespace AutoGrad.Benchmarks;
 [MemoryDiagnoser]
 public class TrainingStepBenchmarks
 {
-    private MlpWorkload _large = null!, _small = null!;
+    private StepWorkload _large = null!, _small = null!;
     private AutoGrad.Memory.StepPlan _largePlan = null!;
 
     [Params(1, 2)]
@@ -21,9 +21,9 @@ public class TrainingStepBenchmarks
     public void Setup()
     {
         Threading.Threads = Threads;
-        _large = new MlpWorkload([784, 256, 128, 10], 128);
-        _small = new MlpWorkload([784, 128, 10], 128);
-        _largePlan = new MlpWorkload([784, 256, 128, 10], 128).Capture();
+        _large = StepWorkload.Mlp([784, 256, 128, 10], 128);
+        _small = StepWorkload.Mlp([784, 128, 10], 128);
+        _largePlan = StepWorkload.Mlp([784, 256, 128, 10], 128).Capture();
     }
 
     [Benchmark(Description = "MLP 784-256-128-10 step")]

@@ -35,6 +35,9 @@ public static class BenchCommand
         Print(o, "mlp_step_us", StepMicros([784, 256, 128, 10]), "us");
         Print(o, "mlp_step_replay_us", ReplayMicros([784, 256, 128, 10]), "us");
         Print(o, "mlp_small_step_us", StepMicros([784, 128, 10]), "us");
+        // The anchor times 20 steps after 5 warm-up steps.
+        Print(o, "cnn_step_us", StepMicros(StepWorkload.Cnn(128), 5, 20), "us");
+        Print(o, "cnn_step_replay_us", ReplayMicros(StepWorkload.Cnn(128), 5, 20), "us");
         if (Epoch() is var (seconds, gen2))
         {
             Print(o, "epoch_s", seconds, "s", "F3");
@@ -47,9 +50,10 @@ public static class BenchCommand
         Print(o, "alloc_bytes_per_step_replay", AllocBytesPerReplayedStep(), "B", "F0");
     }
 
-    private static double StepMicros(int[] sizes, int warm = 50, int n = 300)
+    private static double StepMicros(int[] sizes, int warm = 50, int n = 300) => StepMicros(StepWorkload.Mlp(sizes, 128), warm, n);
+
+    private static double StepMicros(StepWorkload w, int warm, int n)
     {
-        var w = new MlpWorkload(sizes, 128);
         for (int i = 0; i < warm; i++) w.Step();
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < n; i++) w.Step();
@@ -57,9 +61,11 @@ public static class BenchCommand
     }
 
     /// <summary>The same step captured once in a StepPlan and replayed (see docs/performance.md).</summary>
-    private static double ReplayMicros(int[] sizes, int warm = 50, int n = 300)
+    private static double ReplayMicros(int[] sizes, int warm = 50, int n = 300) => ReplayMicros(StepWorkload.Mlp(sizes, 128), warm, n);
+
+    private static double ReplayMicros(StepWorkload w, int warm, int n)
     {
-        var plan = new MlpWorkload(sizes, 128).Capture();
+        var plan = w.Capture();
         for (int i = 0; i < warm; i++) plan.Run();
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < n; i++) plan.Run();
@@ -75,7 +81,7 @@ public static class BenchCommand
         string dir = AutoGrad.Data.MnistFormat.ResolveDirectory();
         if (!File.Exists(Path.Combine(dir, "train-images-idx3-ubyte.gz")) && !File.Exists(Path.Combine(dir, "train-images-idx3-ubyte"))) return null;
         var (train, _) = AutoGrad.Data.MnistFormat.LoadFashionMnist(dir);
-        var w = new MlpWorkload([784, 256, 128, 10], 128);
+        var w = StepWorkload.Mlp([784, 256, 128, 10], 128);
         var loader = new AutoGrad.Data.DataLoader(train, 128, new Generator(0));
         int gen2 = GC.CollectionCount(2);
         var sw = Stopwatch.StartNew();
@@ -85,7 +91,7 @@ public static class BenchCommand
 
     private static double AllocBytesPerStep()
     {
-        var w = new MlpWorkload([784, 256, 128, 10], 128);
+        var w = StepWorkload.Mlp([784, 256, 128, 10], 128);
         for (int i = 0; i < 50; i++) w.Step();
         long before = GC.GetAllocatedBytesForCurrentThread();
         const int n = 100;
@@ -95,7 +101,7 @@ public static class BenchCommand
 
     private static double AllocBytesPerReplayedStep()
     {
-        var plan = new MlpWorkload([784, 256, 128, 10], 128).Capture();
+        var plan = StepWorkload.Mlp([784, 256, 128, 10], 128).Capture();
         for (int i = 0; i < 50; i++) plan.Run();
         long before = GC.GetAllocatedBytesForCurrentThread();
         const int n = 100;
