@@ -21,10 +21,13 @@ public static class TrainCommand
         var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DataSources.Names)}, or a path to a .csv file (numeric features, then a label 0, 1, 2, ... per row)", DefaultValueFactory = _ => defaults.Dataset };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Directory with the IDX files of fashion-mnist or mnist (only for those) [default: ${MnistFormat.EnvironmentVariable}, else {MnistFormat.DefaultDirectory} for fashion-mnist and {MnistFormat.DefaultMnistDirectory} for mnist]" };
         var csvHeader = new Option<bool>("--csv-header") { Description = "The CSV file's first line is a header to skip (only for a .csv --dataset) [default: off]" };
-        var model = new Option<string>("--model") { Description = "Model: mlp, softmax (softmax regression), logistic (binary logistic regression), perceptron (the notes' perceptron rule; one-vs-rest for more than 2 classes)", DefaultValueFactory = _ => defaults.Model };
-        var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes of the mlp, comma separated (only for --model mlp)", DefaultValueFactory = _ => string.Join(",", defaults.Hidden) };
+        var model = new Option<string>("--model") { Description = "Model: mlp, cnn (convolutional network; images: digits, fashion-mnist, mnist), softmax (softmax regression), logistic (binary logistic regression), perceptron (the notes' perceptron rule; one-vs-rest for more than 2 classes)", DefaultValueFactory = _ => defaults.Model };
+        var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes of the mlp, or of the cnn's dense head after flattening, comma separated (only for --model mlp and cnn)", DefaultValueFactory = _ => string.Join(",", defaults.Hidden) };
+        var conv = new Option<string>("--conv") { Description = "Output channels of the cnn's blocks, comma separated: each block is conv 3x3 (padding 1), [batch norm], ReLU, max-pool 2 (only for --model cnn)", DefaultValueFactory = _ => string.Join(",", defaults.Conv) };
+        var batchNorm = new Option<bool>("--batch-norm") { Description = "Batch norm after each of the cnn's convolutions (only for --model cnn) [default: off]" };
+        var augment = new Option<string>("--augment") { Description = "Augment the cnn's training batches, comma separated: shift (up to 2 pixels on 28x28 images, 1 on the 8x8 digits), flip (left-right, half the images), noise (Gaussian, 5% of the pixel range), or none (only for --model cnn)", DefaultValueFactory = _ => "none" };
         var activation = new Option<string>("--activation") { Description = "Hidden activation of the mlp: relu, sigmoid or tanh (only for --model mlp)", DefaultValueFactory = _ => defaults.Activation };
-        var dropout = OptionFactory.Double("--dropout", "Inverted dropout probability on the mlp's hidden units, in [0, 1) (only for --model mlp)", defaults.Dropout);
+        var dropout = OptionFactory.Double("--dropout", "Inverted dropout probability on the hidden units of the mlp or the cnn's dense head, in [0, 1) (only for --model mlp and cnn)", defaults.Dropout);
         var l1 = OptionFactory.Double("--l1", "L1 penalty λ·Σ|w| added to the loss (biases excluded); not for the perceptron", defaults.L1);
         var l2 = OptionFactory.Double("--l2", "L2 penalty (λ/2)·Σw² added to the loss (biases excluded); not for the perceptron", defaults.L2);
         var weightDecay = OptionFactory.Double("--weight-decay", "Decoupled weight decay of the optimizer (biases excluded); not for the perceptron", defaults.WeightDecay);
@@ -42,7 +45,7 @@ public static class TrainCommand
         var eagerSteps = new Option<bool>("--eager-steps") { Description = "Run every training step eagerly instead of replaying the step captured on the first full batch (same results, more allocation) [default: off]" };
         var cmd = new Command("train", "Train a model and print its test accuracy. The embedded data sets and CSV files hold out a fixed, stratified 20% of the rows as the test set (the same rows for the same --seed, so 'evaluate' scores what training never saw); fashion-mnist and mnist use their official test files.")
         {
-            dataset, dataDir, csvHeader, model, hidden, activation, dropout, l1, l2, weightDecay, optimizer, lr, schedule, batch, epochs, holdout, early, seed, threads, save, plot, eagerSteps,
+            dataset, dataDir, csvHeader, model, hidden, activation, dropout, conv, batchNorm, augment, l1, l2, weightDecay, optimizer, lr, schedule, batch, epochs, holdout, early, seed, threads, save, plot, eagerSteps,
         };
         cmd.SetAction(r =>
         {
@@ -52,9 +55,12 @@ public static class TrainCommand
                 DataDir = r.GetValue(dataDir),
                 CsvHeader = r.GetValue(csvHeader),
                 Model = r.GetValue(model)!,
-                Hidden = ParseSizes(r.GetValue(hidden)!),
+                Hidden = ParseSizes("--hidden", r.GetValue(hidden)!, "256,128"),
                 Activation = r.GetValue(activation)!,
                 Dropout = r.GetValue(dropout),
+                Conv = ParseSizes("--conv", r.GetValue(conv)!, "32,64"),
+                BatchNorm = r.GetValue(batchNorm),
+                Augment = r.GetValue(augment)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(a => a != "none").ToArray(),
                 L1 = r.GetValue(l1),
                 L2 = r.GetValue(l2),
                 WeightDecay = r.GetValue(weightDecay),
@@ -78,14 +84,14 @@ public static class TrainCommand
         return cmd;
     }
 
-    private static int[] ParseSizes(string text)
+    private static int[] ParseSizes(string option, string text, string example)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
-                throw new UserError($"--hidden takes positive integers separated by commas (e.g. 256,128), got '{text}'");
-        if (sizes.Length == 0) throw new UserError($"--hidden needs at least one layer size (e.g. 128), got '{text}'");
+                throw new UserError($"{option} takes positive integers separated by commas (e.g. {example}), got '{text}'");
+        if (sizes.Length == 0) throw new UserError($"{option} needs at least one size (e.g. {example}), got '{text}'");
         return sizes;
     }
 
@@ -107,12 +113,20 @@ public static class TrainCommand
             if (holdout.Count < k)
                 throw new UserError($"--holdout {f} holds out {holdout.Count} of the {trainAll.Count} training rows; the training and holdout parts each need at least one row per class ({k} classes): use a larger --holdout, or 0 for none");
         }
-        var standardizer = Standardizer.Fit(train);
+        // A cnn reads raw pixels: per-pixel standardization would give every position its own
+        // scale, which shifted or flipped images no longer match (and batch norm rescales anyway).
+        var standardizer = o.Model == "cnn"
+            ? Standardizer.FromStatistics(new float[train.FeatureCount], Enumerable.Repeat(1f, train.FeatureCount).ToArray())
+            : Standardizer.Fit(train);
         train = standardizer.Transform(train);
         if (holdout is not null) holdout = standardizer.Transform(holdout);
         var testStd = standardizer.Transform(test);
 
-        var model = Classifier.Create(o.Model, train.FeatureCount, trainAll.ClassCount, o.Hidden, o.Activation, o.Dropout, rng.Fork());
+        ConvSpec? convSpec = null;
+        if (o.Model == "cnn")
+            convSpec = new ConvSpec(train.ImageShape ?? throw new UserError($"--model cnn needs images; {o.Dataset} has rows of {train.FeatureCount} features without an image shape: use --dataset digits, fashion-mnist or mnist"),
+                o.Conv, o.BatchNorm);
+        var model = Classifier.Create(o.Model, train.FeatureCount, trainAll.ClassCount, o.Hidden, o.Activation, o.Dropout, rng.Fork(), convSpec);
         string training = o.Model == "perceptron"
             ? "perceptron rule (SGD lr 1, one example at a time)"
             : string.Create(CultureInfo.InvariantCulture, $"optimizer {o.Optimizer} lr {o.LearningRate}");

@@ -23,13 +23,17 @@ public sealed class Classifier
     public string Activation { get; }
     public double Dropout { get; }
 
-    private Classifier(string kind, Module network, int[] sizes, string activation, double dropout)
+    /// <summary>The convolutional blocks of a cnn (null for the other models).</summary>
+    public ConvSpec? Conv { get; }
+
+    private Classifier(string kind, Module network, int[] sizes, string activation, double dropout, ConvSpec? conv = null)
     {
         Kind = kind;
         Network = network;
         Sizes = sizes;
         Activation = activation;
         Dropout = dropout;
+        Conv = conv;
     }
 
     /// <summary>Whether the model is a perceptron (trained by its rule, one example at a time).</summary>
@@ -38,9 +42,26 @@ public sealed class Classifier
     /// <summary>Whether the model has one score per row (logistic, and the perceptron on two classes).</summary>
     public bool IsBinary => Sizes[^1] == 1;
 
-    /// <exception cref="UserError">The logistic model on a data set with other than two classes.</exception>
-    public static Classifier Create(string kind, int features, int classes, int[] hidden, string activation, double dropout, Generator generator)
+    /// <exception cref="UserError">The logistic model on a data set with other than two classes; a cnn without an image shape.</exception>
+    public static Classifier Create(string kind, int features, int classes, int[] hidden, string activation, double dropout, Generator generator, ConvSpec? conv = null)
     {
+        if (kind == "cnn")
+        {
+            var c = conv ?? throw new UserError("--model cnn needs images: use --dataset digits, fashion-mnist or mnist");
+            var img = c.Image;
+            if (img.Size != features)
+                throw new UserError($"--model cnn: images of {img} hold {img.Size} pixels but the rows have {features} features");
+            Sequential net;
+            try
+            {
+                net = Cnn.Create(img.Channels, img.Height, img.Width, c.Channels, hidden, classes, generator, c.BatchNorm, dropout, flattenInput: true);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new UserError($"--conv {string.Join(",", c.Channels)}: {e.Message.Split(Environment.NewLine)[0]}");
+            }
+            return new Classifier(kind, net, [features, .. hidden, classes], "relu", dropout, c);
+        }
         if (kind == "logistic" && classes != 2)
             throw new UserError($"--model logistic is a binary classifier, but the data set has {classes} classes; use --model softmax or mlp, or a two-class data set such as breast-cancer");
         if (kind == "perceptron")
@@ -124,20 +145,30 @@ public sealed class Classifier
         finally { Network.Train(); }
     }
 
-    public Dictionary<string, string> Metadata(string dataset, ulong seed, double testFraction, Standardizer standardizer, IReadOnlyList<string> classNames) => new()
+    public Dictionary<string, string> Metadata(string dataset, ulong seed, double testFraction, Standardizer standardizer, IReadOnlyList<string> classNames)
     {
-        ["format"] = "autograd-cli/1",
-        ["model"] = Kind,
-        ["sizes"] = JsonSerializer.Serialize(Sizes),
-        ["activation"] = Activation,
-        ["dropout"] = Dropout.ToString("R", CultureInfo.InvariantCulture),
-        ["dataset"] = dataset,
-        ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
-        ["test-fraction"] = testFraction.ToString("R", CultureInfo.InvariantCulture),
-        ["mean"] = JsonSerializer.Serialize(standardizer.Mean),
-        ["std"] = JsonSerializer.Serialize(standardizer.Std),
-        ["classes"] = JsonSerializer.Serialize(classNames),
-    };
+        var m = new Dictionary<string, string>
+        {
+            ["format"] = "autograd-cli/1",
+            ["model"] = Kind,
+            ["sizes"] = JsonSerializer.Serialize(Sizes),
+            ["activation"] = Activation,
+            ["dropout"] = Dropout.ToString("R", CultureInfo.InvariantCulture),
+            ["dataset"] = dataset,
+            ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+            ["test-fraction"] = testFraction.ToString("R", CultureInfo.InvariantCulture),
+            ["mean"] = JsonSerializer.Serialize(standardizer.Mean),
+            ["std"] = JsonSerializer.Serialize(standardizer.Std),
+            ["classes"] = JsonSerializer.Serialize(classNames),
+        };
+        if (Conv is { } c)
+        {
+            m["conv"] = JsonSerializer.Serialize(c.Channels);
+            m["image"] = JsonSerializer.Serialize(new[] { c.Image.Channels, c.Image.Height, c.Image.Width });
+            m["batch-norm"] = c.BatchNorm ? "true" : "false";
+        }
+        return m;
+    }
 
     /// <summary>Rebuilds the (untrained) classifier that a checkpoint's metadata describes.</summary>
     /// <exception cref="UserError">The metadata is missing or not from <c>autograd train</c>.</exception>
@@ -152,7 +183,13 @@ public sealed class Classifier
             string kind = Get("model");
             int outputs = sizes[^1];
             int classes = outputs == 1 ? 2 : outputs;
-            var model = Create(kind, sizes[0], classes, sizes[1..^1], Get("activation"), double.Parse(Get("dropout"), CultureInfo.InvariantCulture), new Generator(0));
+            ConvSpec? conv = null;
+            if (kind == "cnn")
+            {
+                var image = JsonSerializer.Deserialize<int[]>(Get("image"))!;
+                conv = new ConvSpec(new ImageShape(image[0], image[1], image[2]), JsonSerializer.Deserialize<int[]>(Get("conv"))!, Get("batch-norm") == "true");
+            }
+            var model = Create(kind, sizes[0], classes, sizes[1..^1], Get("activation"), double.Parse(Get("dropout"), CultureInfo.InvariantCulture), new Generator(0), conv);
             var std = Standardizer.FromStatistics(JsonSerializer.Deserialize<float[]>(Get("mean"))!, JsonSerializer.Deserialize<float[]>(Get("std"))!);
             return (model, std, Get("dataset"), ulong.Parse(Get("seed"), CultureInfo.InvariantCulture),
                 double.Parse(Get("test-fraction"), CultureInfo.InvariantCulture), JsonSerializer.Deserialize<string[]>(Get("classes"))!);

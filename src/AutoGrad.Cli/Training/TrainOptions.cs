@@ -10,6 +10,15 @@ public sealed record TrainOptions
     public int[] Hidden { get; init; } = [128];
     public string Activation { get; init; } = "relu";
     public double Dropout { get; init; }
+
+    /// <summary>Output channels of the cnn's conv-ReLU-pool blocks (<c>--conv</c>).</summary>
+    public int[] Conv { get; init; } = [32, 64];
+
+    /// <summary>Batch norm after each of the cnn's convolutions (<c>--batch-norm</c>).</summary>
+    public bool BatchNorm { get; init; }
+
+    /// <summary>Augmentations of the cnn's training batches (<c>--augment</c>): shift, flip, noise; empty for none.</summary>
+    public string[] Augment { get; init; } = [];
     public double L1 { get; init; }
     public double L2 { get; init; }
     public double WeightDecay { get; init; }
@@ -33,12 +42,20 @@ public sealed record TrainOptions
     public IReadOnlySet<string> Explicit { get; init; } = new HashSet<string>();
 
     /// <summary>Options that only the mlp model uses.</summary>
-    public static readonly string[] MlpOnly = ["--hidden", "--activation", "--dropout"];
+    public static readonly string[] MlpOnly = ["--activation"];
+
+    /// <summary>Options of the models with hidden dense layers (mlp, and the cnn's head).</summary>
+    public static readonly string[] HiddenLayerOnly = ["--hidden", "--dropout"];
+
+    /// <summary>Options that only the cnn uses.</summary>
+    public static readonly string[] CnnOnly = ["--conv", "--batch-norm", "--augment"];
+
+    public static readonly string[] Augmentations = ["none", "shift", "flip", "noise"];
 
     /// <summary>Options the perceptron does not use: it is trained by its rule, SGD with learning rate 1 one example at a time, with no penalty.</summary>
     public static readonly string[] NotForPerceptron = ["--optimizer", "--lr", "--schedule", "--batch-size", "--l1", "--l2", "--weight-decay"];
 
-    public static readonly string[] Models = ["mlp", "softmax", "logistic", "perceptron"];
+    public static readonly string[] Models = ["mlp", "cnn", "softmax", "logistic", "perceptron"];
     public static readonly string[] Activations = ["relu", "sigmoid", "tanh"];
     public static readonly string[] Schedules = ["none", "step", "exponential", "cosine"];
 
@@ -66,6 +83,13 @@ public sealed record TrainOptions
         if (Plot is not null && !Plot.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) throw new UserError($"--plot writes an SVG file: give a name ending in .svg, got '{Plot}'");
         if (Model != "mlp" && MlpOnly.FirstOrDefault(Explicit.Contains) is { } mlpOption)
             throw new UserError($"{mlpOption} applies only to --model mlp, not to --model {Model}");
+        if (Model is not ("mlp" or "cnn") && HiddenLayerOnly.FirstOrDefault(Explicit.Contains) is { } hiddenOption)
+            throw new UserError($"{hiddenOption} applies only to --model mlp and cnn, not to --model {Model}");
+        if (Model != "cnn" && CnnOnly.FirstOrDefault(Explicit.Contains) is { } cnnOption)
+            throw new UserError($"{cnnOption} applies only to --model cnn, not to --model {Model}");
+        if (Conv.Length == 0 || Conv.Any(c => c <= 0)) throw new UserError($"--conv takes positive channel counts separated by commas (e.g. 32,64), got '{string.Join(",", Conv)}'");
+        if (Augment.FirstOrDefault(a => !Augmentations.Contains(a)) is { } badAugment)
+            throw new UserError($"--augment takes {string.Join(", ", Augmentations)} separated by commas (e.g. shift,flip), got '{badAugment}'");
         if (Model == "perceptron" && NotForPerceptron.FirstOrDefault(Explicit.Contains) is { } perceptronOption)
             throw new UserError($"{perceptronOption} does not apply to --model perceptron, which trains by the perceptron rule (SGD with learning rate 1, one example at a time, no penalty)");
         CheckDataOptions(Dataset, DataDir, CsvHeader);

@@ -31,6 +31,7 @@ public static class Trainer
         var history = new List<EpochResult>();
         var optimizer = Optimizer.Create(o.Optimizer, model.Network, o.LearningRate, o.WeightDecay);
         var loader = new DataLoader(train, o.BatchSize, rng.Fork());
+        if (o.Augment.Length > 0) loader.Augment = Augmentation(o.Augment, train);
         // Per-epoch learning-rate schedules: step halves the rate every third of the run,
         // exponential decays it to 1% by the last epoch, cosine anneals it to 0.
         LRScheduler? schedule = o.Schedule switch
@@ -42,7 +43,7 @@ public static class Trainer
         };
         var stopper = o.EarlyStopping > 0 && holdout is not null ? new EarlyStopping(o.EarlyStopping, 0, EarlyStoppingMode.Min, model.Network) : null;
         // Only losses that take the label array itself (registered with the plan) can be replayed.
-        bool replay = !o.EagerSteps && (model.Kind is "mlp" or "softmax");
+        bool replay = !o.EagerSteps && (model.Kind is "mlp" or "cnn" or "softmax");
         CapturedStep? plan = null;
 
         (Tensor Scores, Tensor DataLoss, Tensor Loss) Step(Tensor x, int[] y)
@@ -110,6 +111,26 @@ public static class Trainer
                 r.Message($"restored the weights of the best epoch (epoch {stopper.BestEpoch + 1}, holdout loss {stopper.BestValue:F4})");
         });
         return (history, optimizer);
+    }
+
+    /// <summary>
+    /// The transforms <c>--augment</c> names, in the order shift, flip, noise: a shift by up to
+    /// 1/14 of the image (2 pixels on 28×28, 1 on the 8×8 digits), a left-right flip of half the
+    /// images, Gaussian noise of 5% of the training pixels' range clamped to that range.
+    /// </summary>
+    public static ImageTransform Augmentation(IReadOnlyCollection<string> names, Dataset train)
+    {
+        var image = train.ImageShape ?? throw new UserError("--augment needs images: use --dataset digits, fashion-mnist or mnist");
+        var steps = new List<ImageTransform>();
+        if (names.Contains("shift")) steps.Add(new RandomCrop(Math.Max(1, Math.Min(image.Height, image.Width) / 14)));
+        if (names.Contains("flip")) steps.Add(new RandomHorizontalFlip());
+        if (names.Contains("noise"))
+        {
+            var pixels = train.Features.ToFloatArray();
+            float min = pixels.Min(), max = pixels.Max();
+            steps.Add(new GaussianNoise(0.05 * (max - min), min, max));
+        }
+        return ImageTransform.Compose([.. steps]);
     }
 
     /// <summary>

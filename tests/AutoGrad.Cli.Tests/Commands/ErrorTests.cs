@@ -219,9 +219,16 @@ public class ErrorTests
         Assert.Equal(": 3 rows are too few to hold out a test set: the training and test sets each need at least one row per class (2 classes)", CsvError("0", "1", "0"));
 
     [Theory]
-    [InlineData("--hidden applies only to --model mlp, not to --model softmax", "--model", "softmax", "--hidden", "32")]
+    [InlineData("--hidden applies only to --model mlp and cnn, not to --model softmax", "--model", "softmax", "--hidden", "32")]
     [InlineData("--activation applies only to --model mlp, not to --model logistic", "--model", "logistic", "--dataset", "breast-cancer", "--activation", "tanh")]
-    [InlineData("--dropout applies only to --model mlp, not to --model perceptron", "--model", "perceptron", "--dropout", "0.5")]
+    [InlineData("--dropout applies only to --model mlp and cnn, not to --model perceptron", "--model", "perceptron", "--dropout", "0.5")]
+    [InlineData("--activation applies only to --model mlp, not to --model cnn", "--model", "cnn", "--activation", "tanh")]
+    [InlineData("--conv applies only to --model cnn, not to --model mlp", "--conv", "8")]
+    [InlineData("--batch-norm applies only to --model cnn, not to --model softmax", "--model", "softmax", "--batch-norm")]
+    [InlineData("--augment applies only to --model cnn, not to --model mlp", "--augment", "flip")]
+    [InlineData("--augment takes none, shift, flip, noise separated by commas (e.g. shift,flip), got 'rotate'", "--model", "cnn", "--augment", "shift,rotate")]
+    [InlineData("--conv takes positive integers separated by commas (e.g. 32,64), got '8,x'", "--model", "cnn", "--conv", "8,x")]
+    [InlineData("--model cnn needs images; iris has rows of 4 features without an image shape: use --dataset digits, fashion-mnist or mnist", "--model", "cnn", "--dataset", "iris")]
     [InlineData("--optimizer does not apply to --model perceptron, which trains by the perceptron rule (SGD with learning rate 1, one example at a time, no penalty)", "--model", "perceptron", "--optimizer", "sgd")]
     [InlineData("--lr does not apply to --model perceptron", "--model", "perceptron", "--lr", "1")]
     [InlineData("--batch-size does not apply to --model perceptron", "--model", "perceptron", "--batch-size", "1")]

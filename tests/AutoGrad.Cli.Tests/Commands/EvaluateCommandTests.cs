@@ -17,6 +17,20 @@ public class EvaluateCommandTests
     }
 
     [Fact]
+    public void ACnnWithBatchNormRoundTrips()
+    {
+        // The running statistics are buffers of the checkpoint: evaluation mode reads them.
+        using var dir = new TempDir();
+        var path = dir.File("cnn.ckpt");
+        var train = CliRunner.Run("train", "--model", "cnn", "--conv", "8,16", "--hidden", "32", "--batch-norm", "--epochs", "2", "--save", path);
+        Assert.True(train.Exit == 0, train.Err);
+        var eval = CliRunner.Run("evaluate", "--load", path);
+        Assert.True(eval.Exit == 0, eval.Err);
+        Assert.Equal(CliRunner.LastLine(train.Out), CliRunner.LastLine(eval.Out));
+        Assert.Contains("model cnn", eval.Out);
+    }
+
+    [Fact]
     public void BinaryModelRoundTrips()
     {
         using var dir = new TempDir();

@@ -73,6 +73,31 @@ public class TrainCommandTests
         Assert.Equal(StripTimes(eager.Out), StripTimes(replayed.Out));
     }
 
+    [Fact]
+    public void ACnnTrainsOnTheDigitsAsImages()
+    {
+        var (exit, output, err) = CliRunner.Run("train", "--model", "cnn", "--conv", "16,32", "--hidden", "64", "--batch-norm", "--augment", "shift,noise",
+            "--optimizer", "momentum", "--lr", "0.05", "--epochs", "8");
+        Assert.True(exit == 0, err);
+        Assert.Contains("model cnn [64, 64, 10]", output);
+        var last = CliRunner.LastLine(output);
+        double acc = double.Parse(Regex.Match(last, @"[\d.]+").Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(acc >= 90, last);
+    }
+
+    [Fact]
+    public void ReplayedCnnStepsGiveTheSameRunAsEagerSteps()
+    {
+        // Batch norm (running statistics), dropout and augmentation all act inside or between the replays.
+        string[] args = ["train", "--model", "cnn", "--conv", "4,8", "--hidden", "16", "--batch-norm", "--dropout", "0.2", "--augment", "shift,noise",
+            "--epochs", "2", "--batch-size", "50", "--optimizer", "momentum", "--lr", "0.05", "--seed", "2"];
+        var replayed = CliRunner.Run(args);
+        var eager = CliRunner.Run([.. args, "--eager-steps"]);
+        Assert.True(replayed.Exit == 0, replayed.Err);
+        Assert.True(eager.Exit == 0, eager.Err);
+        Assert.Equal(StripTimes(eager.Out), StripTimes(replayed.Out));
+    }
+
     private static string StripTimes(string s) => Regex.Replace(s, @"\(\d+\.\d s\)", "");
 
     [Fact]
