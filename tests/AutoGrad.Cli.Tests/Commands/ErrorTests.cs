@@ -27,7 +27,7 @@ public class ErrorTests
     [InlineData("--epochs", "0", "--epochs must be > 0, got 0")]
     [InlineData("--batch-size", "0", "--batch-size must be > 0, got 0")]
     [InlineData("--holdout", "1", "--holdout must be in [0, 1), got 1")]
-    [InlineData("--model", "svm", "--model must be one of mlp, softmax, logistic, perceptron, got 'svm'")]
+    [InlineData("--model", "svm", "--model must be one of mlp, cnn, softmax, logistic, perceptron, got 'svm'")]
     [InlineData("--optimizer", "lbfgs", "--optimizer must be one of")]
     [InlineData("--activation", "gelu", "--activation must be one of relu, sigmoid, tanh, got 'gelu'")]
     [InlineData("--hidden", "12,x", "--hidden takes positive integers separated by commas (e.g. 256,128), got '12,x'")]
