@@ -23,7 +23,8 @@ public partial class ExamplesDocsTests
     public void TheRequiredExamplesExist()
     {
         string[] required = ["Perceptron", "XorMlp", "LinearRegression", "SigmoidRegression", "TwoLayerBackprop", "SoftmaxDigits",
-            "DropoutWorkedExample", "Overfitting", "NoiseAsL2", "EnsembleError", "CustomLoss", "NovelLayer"];
+            "DropoutWorkedExample", "Overfitting", "NoiseAsL2", "EnsembleError", "CustomLoss", "NovelLayer",
+            "WeightSharing"];
         Assert.Empty(required.Except(ExampleNames()));
     }
 
