@@ -37,7 +37,7 @@ public sealed record DrawnCase(OpCase Op, int[] Dims, int Flags, double[] Values
         _ => 2 * r,
     };
 
-    public CaseInfo Info => new(InputShapes, new Generator((ulong)ParamSeed));
+    public CaseInfo Info => new(InputShapes, new Generator((ulong)ParamSeed), Flags);
 
     public override string ToString()
     {

@@ -13,9 +13,10 @@ public enum Domain
 
 /// <summary>
 /// A drawn case as an op row sees it: the input shapes, a generator for its own choices (axes,
-/// indices), and the index arrays the row passes to its ops (see <see cref="Indices"/>).
+/// indices), the flag bits the shapes were drawn with (for a row whose layout they choose), and the
+/// index arrays the row passes to its ops (see <see cref="Indices"/>).
 /// </summary>
-public sealed record CaseInfo(int[][] Shapes, Generator Random)
+public sealed record CaseInfo(int[][] Shapes, Generator Random, int Flags = 0)
 {
     private readonly List<int[]> _indexArrays = [];
 
