@@ -5,6 +5,12 @@ namespace AutoGrad.Data;
 /// inputs and the T tokens one position later as targets, row-major [B, T] (element b·T + t is
 /// step t of stream b). A reused object: the next batch overwrites it.
 /// </summary>
+/// <remarks>
+/// The tensors are filled on the host, outside the tape: ask for <see cref="InputIndices"/> or
+/// <see cref="OneHotInputs"/> once before capturing a step (<c>StepPlan.Capture</c>), then move to
+/// each next batch outside the captured step, as with a <see cref="DataLoader"/>; replay reads the
+/// refilled tensor.
+/// </remarks>
 public sealed class StreamBatch
 {
     private readonly StreamBatcher _batcher;
