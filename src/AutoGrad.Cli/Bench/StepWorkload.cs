@@ -46,6 +46,44 @@ public sealed class StepWorkload
         return new StepWorkload(model, Tensor.Rand(rng, batch, 1, 28, 28), RandomLabels(rng, batch, 10));
     }
 
+    /// <summary>
+    /// The anchor's character-level language-model step: one-hot input of 65 symbols [32, 35, 65]
+    /// (a random sequence of 36 symbols per row, the first 35 as input, the last 35 as targets), an
+    /// LSTM with 128 hidden units, a linear read-out to 65 classes at every step, mean cross-entropy
+    /// over all 32·35 steps.
+    /// </summary>
+    public static StepWorkload CharLstm(int batch = 32, int steps = 35, int symbols = 65, int hidden = 128, ulong seed = 0)
+    {
+        var rng = new Generator(seed);
+        var sequence = Enumerable.Range(0, batch * (steps + 1)).Select(_ => rng.NextInt(symbols)).ToArray();
+        var inputs = new int[batch * steps];
+        var targets = new int[batch * steps];
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < steps; t++)
+            {
+                inputs[b * steps + t] = sequence[b * (steps + 1) + t];
+                targets[b * steps + t] = sequence[b * (steps + 1) + t + 1];
+            }
+        var x = Tensor.OneHot(inputs, symbols).Reshape([batch, steps, symbols]);
+        return new StepWorkload(new CharModel(symbols, hidden, rng), x, targets);
+    }
+
+    /// <summary>LSTM then a linear read-out at every step, flattened to [B·T, symbols] for the loss (the anchor's CharLstm).</summary>
+    private sealed class CharModel : Module
+    {
+        private readonly Lstm _lstm;
+        private readonly Linear _out;
+
+        public CharModel(int symbols, int hidden, Generator rng)
+        {
+            _lstm = RegisterModule("lstm", new Lstm(symbols, hidden, rng));
+            double k = 1 / Math.Sqrt(hidden); // nn.Linear's default U(−1/√fan_in, 1/√fan_in)
+            _out = RegisterModule("out", new Linear(hidden, symbols, rng, Initializer.Uniform(-k, k)));
+        }
+
+        public override Tensor Forward(Tensor input) => _out.Forward(_lstm.Forward(input)).Reshape([-1, _out.OutFeatures]);
+    }
+
     private static int[] RandomLabels(Generator rng, int batch, int classes) => Enumerable.Range(0, batch).Select(_ => rng.NextInt(classes)).ToArray();
 
     public Tensor Input { get; }

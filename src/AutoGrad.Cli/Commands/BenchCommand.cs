@@ -38,6 +38,9 @@ public static class BenchCommand
         // The anchor times 20 steps after 5 warm-up steps.
         Print(o, "cnn_step_us", StepMicros(StepWorkload.Cnn(128), 5, 20), "us");
         Print(o, "cnn_step_replay_us", ReplayMicros(StepWorkload.Cnn(128), 5, 20), "us");
+        // The anchor times 30 steps after 5 warm-up steps.
+        Print(o, "lstm_step_us", StepMicros(StepWorkload.CharLstm(), 5, 30), "us");
+        Print(o, "lstm_step_replay_us", ReplayMicros(StepWorkload.CharLstm(), 5, 30), "us");
         if (Epoch() is var (seconds, gen2))
         {
             Print(o, "epoch_s", seconds, "s", "F3");
