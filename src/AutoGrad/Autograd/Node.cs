@@ -28,6 +28,8 @@ public abstract class Node
     private int _outputVersion;
     private Tensor? _output;
     internal Tensor? PendingGrad;
+    /// <summary>True when <see cref="PendingGrad"/> is a tensor this backward pass made and nothing else holds (so later contributions may be added into it in place).</summary>
+    internal bool PendingGradOwned;
     internal int VisitEpoch;
 
     /// <summary>
@@ -111,6 +113,22 @@ public abstract class Node
     /// local gradient check replays each recorded node with it, in float64.
     /// </summary>
     protected internal abstract Tensor Forward(Tensor[] x);
+
+    /// <summary>
+    /// True when <see cref="Backward"/> returns gradients that are new tensors nothing else holds
+    /// (slice's zero-padded gradient), so the tape may add later contributions of the same input
+    /// into them in place.
+    /// </summary>
+    protected internal virtual bool ReturnsFreshGradients => false;
+
+    /// <summary>
+    /// For a one-input op whose gradient is zero outside a region (slice): adds this node's
+    /// contribution for output gradient <paramref name="grad"/> straight into
+    /// <paramref name="pending"/>, the input's gradient so far, which the tape owns; returns false
+    /// when the op cannot (the tape then calls <see cref="Backward"/>). Never called when the
+    /// backward records a graph.
+    /// </summary>
+    protected internal virtual bool TryAddGradientInto(Tensor pending, Tensor grad) => false;
 
     /// <summary>Drops references to saved tensors (called when the graph is freed).</summary>
     protected virtual void ReleaseSaved() { }

@@ -178,6 +178,7 @@ public static class Tape
             CollectNodes(rootNode, order, work.Stack);
             t_backwardMode = createGraph ? 2 : 1;
             rootNode.PendingGrad = seed;
+            rootNode.PendingGradOwned = false;
             for (int k = 0; k < order.Count; k++)
             {
                 var node = order[k];
@@ -308,6 +309,12 @@ public static class Tape
             if (count == 1) grads[0] = null; else Array.Clear(grads);
         }
         else grads = new Tensor?[count];
+        // A slice of a tensor sliced many times (the time steps of an input projection, the gates
+        // of an LSTM) adds its gradient into the region of the input's gradient so far, rather than
+        // zero-padding it to the full shape and summing two full tensors.
+        if (count == 1 && !createGraph && observer is null && node.Input(0) is { RequiresGrad: true, Producer: { PendingGradOwned: true, PendingGrad: { } pending } }
+            && node.TryAddGradientInto(pending, g))
+            return;
         node.Backward(g, grads);
         observer?.OnNode(node, g, grads);
         for (int i = 0; i < count; i++)
@@ -319,7 +326,10 @@ public static class Tape
                 throw new AutogradException(
                     $"backward of '{node.Name}' (recorded at {node.Site}) returned a gradient {gi.DType.Name()} {Shapes.Format(gi.ShapeArray)} for input {i}, which is {Node.Describe(input)}; a gradient must match its input's shape and dtype");
             if (input.Producer is { } producer)
-                producer.PendingGrad = producer.PendingGrad is null ? gi : GradientSumNode.Apply(producer.PendingGrad, gi);
+            {
+                if (producer.PendingGrad is null) (producer.PendingGrad, producer.PendingGradOwned) = (gi, !createGraph && node.ReturnsFreshGradients);
+                else (producer.PendingGrad, producer.PendingGradOwned) = (GradientSumNode.Apply(producer.PendingGrad, gi), !createGraph);
+            }
             else
                 leaves.Add((input, gi));
         }

@@ -140,7 +140,7 @@ public abstract class RecurrentLayer : Module
                 input.Rank != 3 ? ShapeErrors.Ranks(input.Rank, 3) : ShapeErrors.At(2, "the input", 1, "weight_ih_l0", input.Shape[2], InputSize), $"[batch, time, {InputSize}] (batch first)");
         int batch = input.Shape[0], time = input.Shape[1];
         if (batch == 0 || time == 0)
-            throw new ShapeException(kind, $"{kind}: the input has shape {Shapes.Format(input.Shape)}, an empty {(batch == 0 ? "batch" : "sequence")}; a sequence needs at least one step and a batch at least one sequence");
+            throw ShapeErrors.EmptySequence(kind, input.ShapeArray, batch == 0);
         Guard.SameDType(kind, input, _weightIh[0]);
         int count = Layers * Directions;
         if (state is not null) CheckState(kind, state, batch, count);

@@ -139,6 +139,10 @@ internal static class ShapeErrors
     internal static ShapeException WrongShape(string op, string argument, ReadOnlySpan<int> shape, string what, string? clause, string expected) =>
         Error(op, $"{argument} has shape {F(shape)}, which does not fit {what}{Then(clause)}; {argument} must have shape {expected}");
 
+    /// <summary>A recurrent module got a batch of sequences with no sequence or no step.</summary>
+    internal static ShapeException EmptySequence(string op, ReadOnlySpan<int> shape, bool emptyBatch) =>
+        Error(op, $"the input has shape {F(shape)}, an empty {(emptyBatch ? "batch" : "sequence")}; a sequence needs at least one step and a batch at least one sequence");
+
     /// <summary>A user-given shape has a negative size.</summary>
     internal static ShapeException NegativeSize(string op, ReadOnlySpan<int> shape, int dim) =>
         Error(op, $"shape {F(shape)} has size {shape[dim]} at dimension {dim}; sizes must be >= 0");

@@ -266,4 +266,38 @@ public class TapeTests
         y.Backward();
         Assert.Equal(2 * (2 * 6.0) + 2, x.Grad!.Item());
     }
+
+    /// <summary>
+    /// Many slices of one tensor (the tape adds each slice's gradient into the region of the
+    /// gradient so far, in place): the same gradient as the padded sum, whether the first
+    /// contribution is a slice's or another op's, and with create-graph (which takes the padded path).
+    /// </summary>
+    [Fact]
+    public void ManySlicesOfOneTensorSumTheirGradients()
+    {
+        var x = Tensor.From(DType.Float64, [.. Enumerable.Range(0, 24).Select(i => 0.1 * i - 1)], 2, 3, 4);
+        x.RequiresGrad = true;
+        Tensor F(Tensor t)
+        {
+            var y = t * 1.5; // a non-leaf, so its gradient is pending between contributions
+            var total = (y * y).Sum();
+            for (int s = 0; s < 3; s++) total += (y.Select(1, s) * (s + 1)).Sum() + y.Slice(2, s, 2).Square().Sum();
+            return total;
+        }
+        F(x).Backward();
+        var fast = x.Grad!.ToDoubleArray();
+        var v = x.Detach().ToDoubleArray();
+        var expected = new double[24];
+        for (int i = 0; i < 24; i++)
+        {
+            int s = i / 4 % 3, k = i % 4;
+            double y = 1.5 * v[i], g = 2 * y + (s + 1);
+            for (int j = 0; j < 3; j++) if (k >= j && k < j + 2) g += 2 * y;
+            expected[i] = 1.5 * g;
+        }
+        for (int i = 0; i < 24; i++) Assert.Equal(expected[i], fast[i], 12);
+        x.Grad = null;
+        var viaGraph = AutoGrad.Autograd.Derivatives.Grad(F, x, createGraph: true);
+        for (int i = 0; i < 24; i++) Assert.Equal(expected[i], viaGraph.ToDoubleArray()[i], 12);
+    }
 }

@@ -42,6 +42,47 @@ internal sealed class SliceNode : Node, INodeType<SliceNode>
         int n = Input(0).ShapeArray[_axis];
         grads[0] = g.Pad(_axis, _start, n - _start - g.ShapeArray[_axis]);
     }
+
+    protected internal override bool ReturnsFreshGradients => true;
+
+    protected internal override bool TryAddGradientInto(Tensor pending, Tensor g)
+    {
+        if (pending.DType != g.DType) return false;
+        var (outer, n, inner) = Dispatch.Split(pending.ShapeArray, _axis);
+        Launch.Run(new SliceAddLaunch(g, pending, outer, n, inner, _start, g.ShapeArray[_axis]), g, pending);
+        return true;
+    }
+}
+
+/// <summary>The adjoint of a slice added in place: y[o, start + j, i] += x[o, j, i] for y viewed as [outer, n, inner].</summary>
+internal readonly struct SliceAddLaunch(Tensor x, Tensor y, int outer, int n, int inner, int start, int length) : ILaunch
+{
+    public void Run()
+    {
+        y.Storage.Version++;
+        int rowIn = length * inner, rowOut = n * inner;
+        if (rowIn == 0) return;
+        if (x.DType == DType.Float32)
+        {
+            ReadOnlySpan<float> a = x.SpanF;
+            Span<float> b = y.SpanF;
+            for (int o = 0; o < outer; o++)
+            {
+                var dst = b.Slice(o * rowOut + start * inner, rowIn);
+                System.Numerics.Tensors.TensorPrimitives.Add(dst, a.Slice(o * rowIn, rowIn), dst);
+            }
+        }
+        else
+        {
+            ReadOnlySpan<double> a = x.SpanD;
+            Span<double> b = y.SpanD;
+            for (int o = 0; o < outer; o++)
+            {
+                var dst = b.Slice(o * rowOut + start * inner, rowIn);
+                System.Numerics.Tensors.TensorPrimitives.Add(dst, a.Slice(o * rowIn, rowIn), dst);
+            }
+        }
+    }
 }
 
 /// <summary>
