@@ -1,8 +1,9 @@
 namespace AutoGrad.Data;
 
 /// <summary>
-/// Evaluation metrics for classifiers, computed in float64 outside the tape: predicted classes
-/// (argmax), accuracy, log-loss. For a confusion matrix see <see cref="ConfusionMatrix"/>.
+/// Evaluation metrics, computed in float64 outside the tape: for classifiers, predicted classes
+/// (argmax), accuracy, log-loss; for regression and forecasts, mean squared error and the average
+/// relative variance (ARV). For a confusion matrix see <see cref="ConfusionMatrix"/>.
 /// </summary>
 public static class Metrics
 {
@@ -110,6 +111,45 @@ public static class Metrics
         double s = 0;
         for (int i = 0; i < a.Length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
         return s / a.Length;
+    }
+
+    /// <summary>
+    /// Average relative variance, <c>ARV = (1/N) Σ (ŷ − y)² / σ²</c>: the mean squared error of a
+    /// forecast divided by a variance σ², so 1 is the error of always predicting the mean and 0 a
+    /// perfect forecast. σ² is an argument, not computed from <paramref name="actual"/>: the classic
+    /// sunspot benchmark (Weigend, Huberman &amp; Rumelhart 1990) divides the error of every span
+    /// (training, 1921–1955, 1956–1979) by the same number, the variance of the whole record
+    /// (<see cref="TimeSeries.Variance"/> of the full series), so the spans' ARVs are comparable.
+    /// Give σ² in the units of the predictions (for scaled values, <see cref="SeriesScale.ScaleVariance"/>).
+    /// </summary>
+    /// <param name="predicted">Forecasts, any shape.</param>
+    /// <param name="actual">True values, the same shape.</param>
+    /// <param name="variance">σ², finite and &gt; 0.</param>
+    /// <exception cref="ShapeException">The shapes differ.</exception>
+    /// <exception cref="ArgumentException">The tensors are empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">variance is not a finite number &gt; 0.</exception>
+    public static double Arv(Tensor predicted, Tensor actual, double variance)
+    {
+        ArgumentNullException.ThrowIfNull(predicted);
+        ArgumentNullException.ThrowIfNull(actual);
+        Guard.Positive("Metrics.Arv", nameof(variance), variance);
+        Guard.SameShape("Metrics.Arv", predicted, actual);
+        if (predicted.Numel == 0) throw new ArgumentException("Metrics.Arv: the tensors are empty", nameof(predicted));
+        return MeanSquaredError(predicted, actual) / variance;
+    }
+
+    /// <summary>Average relative variance of forecasts given as numbers: <c>(1/N) Σ (ŷ − y)² / σ²</c> (see <see cref="Arv(Tensor, Tensor, double)"/>).</summary>
+    /// <exception cref="ArgumentException">Lengths differ, or there are no values.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">variance is not a finite number &gt; 0.</exception>
+    public static double Arv(ReadOnlySpan<double> predicted, ReadOnlySpan<double> actual, double variance)
+    {
+        Guard.Positive("Metrics.Arv", nameof(variance), variance);
+        if (predicted.Length != actual.Length)
+            throw new ArgumentException($"Metrics.Arv: {predicted.Length} predictions but {actual.Length} actual values; there must be one per prediction", nameof(actual));
+        if (actual.Length == 0) throw new ArgumentException("Metrics.Arv: no values to evaluate", nameof(actual));
+        double s = 0;
+        for (int i = 0; i < actual.Length; i++) s += (predicted[i] - actual[i]) * (predicted[i] - actual[i]);
+        return s / actual.Length / variance;
     }
 
     internal static void CheckCounts(string op, int predicted, int labels)

@@ -365,6 +365,40 @@ internal static class DocSamples
         return scores.Average();
     }
 
+    /// <summary>docs/data-and-training.md, time series: returns the training and test row counts and the persistence ARV on 1921–1955.</summary>
+    public static (int Train, int Test, double Persistence) DataAndTrainingSeries()
+    {
+        var sunspots = EmbeddedDatasets.Sunspots();                                 // 1700–2008, yearly
+        var scale = SeriesScale.Standardize(sunspots.Between(1700, 1920));          // training years only
+        var z = scale.Apply(sunspots);
+        var train = z.Windows(12, 1700, 1920);                                      // Inputs [209, 12], Targets [209, 1]
+        var test = z.Windows(12, 1921, 1955, WindowLayout.Sequence);                // Inputs [35, 12, 1], Targets [35, 1]
+        Console.WriteLine($"{train.Count} training rows from {train.TargetTimes[0]}, {test.Count} test rows");
+
+        // The baseline to beat: "next year as this year" (a window of 1 is its own forecast).
+        var last = sunspots.Windows(1, 1921, 1955);
+        double persistence = Metrics.Arv(last.Inputs, last.Targets, sunspots.Variance);
+        Console.WriteLine($"persistence ARV 1921-1955: {persistence:F3}");         // 0.391 (0.885 on 1956-1979)
+        return (train.Count, test.Count, persistence);
+    }
+
+    /// <summary>docs/data-and-training.md, text streams (the caller deletes notes.txt): returns the vocabulary size and the batches per pass.</summary>
+    public static (int Symbols, int Batches) DataAndTrainingText()
+    {
+        File.WriteAllText("notes.txt", string.Concat(Enumerable.Repeat("∂E/∂w = (y − t)·x; η = 0.1\n", 20)));
+        var corpus = TextCorpus.Load("notes.txt");                        // strict UTF-8
+        var (trainTokens, heldOut) = corpus.Split(0.1);                   // the last 10 % held out
+        var batches = new StreamBatcher(trainTokens, batchSize: 4, steps: 8);
+        foreach (StreamBatch batch in batches)
+        {
+            Tensor x = batch.OneHotInputs(corpus.Vocabulary.Count);       // [4, 8, V], refilled each batch
+            int[] y = batch.Targets;                                      // the next characters, row-major [4, 8]
+            // logits [4, 8, V] = model(x, state); loss on logits as [4·8, V] and y; state = state.Detach()
+        }
+        Console.WriteLine($"{corpus.Vocabulary.Count} symbols, {batches.BatchCount} batches per pass");
+        return (corpus.Vocabulary.Count, batches.BatchCount);
+    }
+
     /// <summary>docs/checkpoints.md: saves, reads and loads; returns whether the reloaded model and optimizer match.</summary>
     public static bool Checkpoints()
     {

@@ -82,6 +82,25 @@ public class DocSamplesTests
     }
 
     [Fact]
+    public void DataAndTrainingSequenceSamplesRun()
+    {
+        var (train, test, persistence) = DocSamples.DataAndTrainingSeries();
+        Assert.Equal((209, 35), (train, test));
+        Assert.Equal(0.391, persistence, 3); // the number the page states
+        try
+        {
+            var (symbols, batches) = DocSamples.DataAndTrainingText();
+            Assert.Equal(19, symbols);
+            // 540 characters, 486 for training: 4 streams of 121 (2 dropped), 120 input positions in chunks of 8.
+            Assert.Equal(15, batches);
+        }
+        finally
+        {
+            File.Delete("notes.txt");
+        }
+    }
+
+    [Fact]
     public void CheckpointsSampleRuns() => Assert.True(DocSamples.Checkpoints());
 
     [Theory]
