@@ -81,7 +81,7 @@ public static class TextTraining
         metadata["vocabulary"] = corpus.Vocabulary.ToString();
         metadata["bptt"] = o.Bptt.ToString(CultureInfo.InvariantCulture);
         SequenceTraining.Finish(model, optimizer, history, o, output, metadata);
-        return Report(model, corpus.Name, train, test, v, o.Bptt, output);
+        return Report(model, corpus.Name, [.. train, .. holdout], test, v, o.Bptt, output);
     }
 
     /// <summary>The state after a batch, detached from its graph and copied out of the step's scope (which recycles op results).</summary>
@@ -135,6 +135,7 @@ public static class TextTraining
     }
 
     /// <summary>Prints the test text's cross-entropy beside the unigram baseline, then <c>held-out bits per character: B</c>; returns B.</summary>
+    /// <param name="train">The text before the test text (its character frequencies are the unigram baseline).</param>
     public static double Report(SequenceModel model, string name, int[] train, int[] test, int v, int steps, TextWriter output)
     {
         var (nats, accuracy) = Score(model, test, steps);
@@ -146,7 +147,7 @@ public static class TextTraining
         foreach (int t in test[1..]) unigram -= Math.Log2((counts[t] + 1.0) / (train.Length + v)); // add-one smoothing: a character unseen in training has a probability
         unigram /= test.Length - 1;
         var c = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Format(c, "{0} test text: {1} characters, cross-entropy {2:F4} nats per character, next-character accuracy {3:F2}%; unigram baseline (training frequencies): {4:F4} bits per character",
+        output.WriteLine(string.Format(c, "{0} test text: {1} characters, cross-entropy {2:F4} nats per character, next-character accuracy {3:F2}%; unigram baseline (frequencies of the text before it): {4:F4} bits per character",
             name, test.Length, nats, 100 * accuracy, unigram));
         output.WriteLine(string.Format(c, "held-out bits per character: {0:F4}", bits));
         return bits;
