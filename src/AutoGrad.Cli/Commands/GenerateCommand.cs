@@ -21,13 +21,13 @@ public static class GenerateCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint of a character model written by 'autograd train --model rnn|lstm|gru --dataset TEXT --save FILE'", Required = true };
         var seed = OptionFactory.ULong("--seed", "Seed of the sampling: the same seed, prime and temperature give the same text", 0);
-        var prime = new Option<string>("--prime") { Description = "Text the model reads before sampling (its characters must be in the model's vocabulary)", DefaultValueFactory = _ => "\n" };
+        var prime = new Option<string?>("--prime") { Description = "Text the model reads before sampling (its characters must be in the model's vocabulary) [default: a newline]" };
         var temperature = OptionFactory.Double("--temperature", "Divides the logits before the softmax: below 1 sharper (more likely characters), above 1 flatter; must be > 0", 1);
         var length = OptionFactory.Int("--length", "Characters to sample after the prime", 200);
         var cmd = new Command("generate", "Sample text from a saved character-level language model: warm its state on --prime, then draw each next character from softmax(logits / --temperature) with the seeded generator") { checkpoint, seed, prime, temperature, length };
         cmd.SetAction(r =>
         {
-            output.WriteLine(Run(r.GetValue(checkpoint)!, r.GetValue(prime)!, r.GetValue(temperature), r.GetValue(length), r.GetValue(seed)));
+            output.WriteLine(Run(r.GetValue(checkpoint)!, r.GetValue(prime) ?? "\n", r.GetValue(temperature), r.GetValue(length), r.GetValue(seed)));
             return 0;
         });
         return cmd;
