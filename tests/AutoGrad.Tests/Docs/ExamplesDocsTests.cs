@@ -24,7 +24,7 @@ public partial class ExamplesDocsTests
     {
         string[] required = ["Perceptron", "XorMlp", "LinearRegression", "SigmoidRegression", "TwoLayerBackprop", "SoftmaxDigits",
             "DropoutWorkedExample", "Overfitting", "NoiseAsL2", "EnsembleError", "CustomLoss", "NovelLayer",
-            "WeightSharing", "ConvFromUnfold", "CnnDigits", "AugmentationOverfitting"];
+            "WeightSharing", "ConvFromUnfold", "CnnDigits", "AugmentationOverfitting", "Sunspots", "CharLanguageModel"];
         Assert.Empty(required.Except(ExampleNames()));
     }
 
