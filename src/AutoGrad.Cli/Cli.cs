@@ -13,9 +13,10 @@ public static class Cli
     /// <param name="interactive">Show progress bars (a terminal) instead of plain lines.</param>
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
     {
-        var root = new RootCommand("autograd: train and evaluate neural networks built on the AutoGrad library");
+        var root = new RootCommand("autograd: train, evaluate and sample from neural networks built on the AutoGrad library");
         root.Subcommands.Add(TrainCommand.Create(output, interactive));
         root.Subcommands.Add(EvaluateCommand.Create(output));
+        root.Subcommands.Add(GenerateCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try

@@ -8,7 +8,8 @@ namespace AutoGrad.Cli.Commands;
 
 /// <summary>
 /// <c>autograd evaluate --load FILE</c>: rebuilds the model a checkpoint describes, loads its
-/// weights, and prints its accuracy and confusion matrix on the test split of the data set.
+/// weights, and prints its accuracy and confusion matrix on the test split of the data set; for a
+/// recurrent model, the test ARVs of its series or the bits per character of its test text.
 /// </summary>
 public static class EvaluateCommand
 {
@@ -18,7 +19,7 @@ public static class EvaluateCommand
         var dataset = new Option<string?>("--dataset") { Description = "Data set to evaluate on; same names as train, and it must have the model's features [default: the one the model was trained on]" };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Directory with the IDX files of fashion-mnist or mnist (only for those) [default: ${MnistFormat.EnvironmentVariable}, else {MnistFormat.DefaultDirectory} for fashion-mnist and {MnistFormat.DefaultMnistDirectory} for mnist]" };
         var csvHeader = new Option<bool>("--csv-header") { Description = "The CSV file's first line is a header to skip (only for a .csv --dataset) [default: off]" };
-        var cmd = new Command("evaluate", "Print a saved model's test accuracy and confusion matrix, on the test set 'train' used: the same fixed, stratified 20% of the rows for the embedded data sets and CSV files (from the seed in the checkpoint), the official test files for fashion-mnist and mnist") { load, dataset, dataDir, csvHeader };
+        var cmd = new Command("evaluate", "Print a saved model's test accuracy and confusion matrix, on the test set 'train' used: the same fixed, stratified 20% of the rows for the embedded data sets and CSV files (from the seed in the checkpoint), the official test files for fashion-mnist and mnist. A recurrent model prints the ARV of each test span of its series, or the bits per character of the test text (the last 10%) of its text or of another given with --dataset") { load, dataset, dataDir, csvHeader };
         cmd.SetAction(r =>
         {
             Run(r.GetValue(load)!, r.GetValue(dataset), r.GetValue(dataDir), r.GetValue(csvHeader), output);
@@ -33,6 +34,14 @@ public static class EvaluateCommand
         CheckpointFile file;
         try { file = Checkpoint.Read(path); }
         catch (CheckpointException e) { throw new UserError(e.Message); }
+        if (SequenceTraining.IsSequenceCheckpoint(file.Metadata))
+        {
+            var sequenceModel = SequenceTraining.FromMetadata(file.Metadata, path);
+            try { Checkpoint.Load(path, sequenceModel); }
+            catch (CheckpointException e) { throw new UserError(e.Message); }
+            sequenceModel.Eval();
+            return SequenceEvaluation.Run(sequenceModel, file.Metadata, path, datasetName, dataDir, csvHeader, output);
+        }
         var (model, standardizer, trainedOn, seed, testFraction, classes) = Classifier.FromMetadata(file.Metadata, path);
         try { Checkpoint.Load(path, model.Network); }
         catch (CheckpointException e) { throw new UserError(e.Message); }

@@ -11,41 +11,56 @@ namespace AutoGrad.Cli.Commands;
 /// <summary>
 /// <c>autograd train</c>: trains one of the notes' models on a data set, reports loss and accuracy
 /// per epoch (training and holdout), optionally plots the curves and saves a checkpoint, and ends
-/// with the line <c>test accuracy: NN.NN%</c>.
+/// with the line <c>test accuracy: NN.NN%</c>. The recurrent models (rnn, lstm, gru) train on
+/// sequence data sets instead (<see cref="SequenceTraining"/>) and end with the test ARV of a
+/// series or the held-out bits per character of a text.
 /// </summary>
 public static class TrainCommand
 {
     public static Command Create(TextWriter output, bool interactive)
     {
         var defaults = new TrainOptions();
-        var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DataSources.Names)}, or a path to a .csv file (numeric features, then a label 0, 1, 2, ... per row)", DefaultValueFactory = _ => defaults.Dataset };
+        var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DataSources.Names)}, or a path to a .csv file (numeric features, then a label 0, 1, 2, ... per row); for --model rnn, lstm and gru: {SequenceSources.Describe()}", DefaultValueFactory = _ => defaults.Dataset };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Directory with the IDX files of fashion-mnist or mnist (only for those) [default: ${MnistFormat.EnvironmentVariable}, else {MnistFormat.DefaultDirectory} for fashion-mnist and {MnistFormat.DefaultMnistDirectory} for mnist]" };
         var csvHeader = new Option<bool>("--csv-header") { Description = "The CSV file's first line is a header to skip (only for a .csv --dataset) [default: off]" };
-        var model = new Option<string>("--model") { Description = "Model: mlp, cnn (convolutional network; images: digits, fashion-mnist, mnist), softmax (softmax regression), logistic (binary logistic regression), perceptron (the notes' perceptron rule; one-vs-rest for more than 2 classes)", DefaultValueFactory = _ => defaults.Model };
-        var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes of the mlp, or of the cnn's dense head after flattening, comma separated (only for --model mlp and cnn)", DefaultValueFactory = _ => string.Join(",", defaults.Hidden) };
+        var model = new Option<string>("--model") { Description = "Model: mlp, cnn (convolutional network; images: digits, fashion-mnist, mnist), softmax (softmax regression), logistic (binary logistic regression), perceptron (the notes' perceptron rule; one-vs-rest for more than 2 classes), rnn, lstm, gru (recurrent networks; sequence data sets: one-step-ahead forecasts of a time series, or a character-level language model of a text)", DefaultValueFactory = _ => defaults.Model };
+        var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes of the mlp, or of the cnn's dense head after flattening, comma separated; one size for rnn, lstm and gru (units per layer; see --layers) (only for --model mlp, cnn, rnn, lstm and gru)", DefaultValueFactory = _ => string.Join(",", defaults.Hidden) };
         var conv = new Option<string>("--conv") { Description = "Output channels of the cnn's blocks, comma separated: each block is conv 3x3 (padding 1), [batch norm], ReLU, max-pool 2 (only for --model cnn)", DefaultValueFactory = _ => string.Join(",", defaults.Conv) };
         var batchNorm = new Option<bool>("--batch-norm") { Description = "Batch norm after each of the cnn's convolutions (only for --model cnn) [default: off]" };
         var augment = new Option<string>("--augment") { Description = "Augment the cnn's training batches, comma separated: shift (up to 2 pixels on 28x28 images, 1 on the 8x8 digits), flip (left-right, half the images), noise (Gaussian, 5% of the pixel range), or none (only for --model cnn)", DefaultValueFactory = _ => "none" };
         var activation = new Option<string>("--activation") { Description = "Hidden activation of the mlp: relu, sigmoid or tanh (only for --model mlp)", DefaultValueFactory = _ => defaults.Activation };
-        var dropout = OptionFactory.Double("--dropout", "Inverted dropout probability on the hidden units of the mlp or the cnn's dense head, in [0, 1) (only for --model mlp and cnn)", defaults.Dropout);
+        var dropout = OptionFactory.Double("--dropout", "Inverted dropout probability on the hidden units of the mlp or the cnn's dense head, or on the outputs of every recurrent layer (rnn, lstm, gru), in [0, 1) (only for --model mlp, cnn, rnn, lstm and gru)", defaults.Dropout);
         var l1 = OptionFactory.Double("--l1", "L1 penalty λ·Σ|w| added to the loss (biases excluded); not for the perceptron", defaults.L1);
         var l2 = OptionFactory.Double("--l2", "L2 penalty (λ/2)·Σw² added to the loss (biases excluded); not for the perceptron", defaults.L2);
         var weightDecay = OptionFactory.Double("--weight-decay", "Decoupled weight decay of the optimizer (biases excluded); not for the perceptron", defaults.WeightDecay);
         var optimizer = new Option<string>("--optimizer") { Description = $"Optimizer: {string.Join(", ", AutoGrad.Optim.Optimizer.Kinds)} (not for the perceptron, which uses its rule)", DefaultValueFactory = _ => defaults.Optimizer };
         var lr = OptionFactory.Double("--lr", "Learning rate (not for the perceptron: its rule is SGD with learning rate 1)", defaults.LearningRate);
         var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule per epoch: none, step (halve every third of the epochs), exponential (decay to 1% at the end), cosine (anneal to 0); not for the perceptron", DefaultValueFactory = _ => defaults.Schedule };
-        var batch = OptionFactory.Int("--batch-size", "Minibatch size (not for the perceptron: one example at a time)", defaults.BatchSize);
+        var batch = OptionFactory.Int("--batch-size", "Minibatch size; on text, the number of parallel streams of truncated BPTT (not for the perceptron: one example at a time)", defaults.BatchSize);
         var epochs = OptionFactory.Int("--epochs", "Passes over the training data (the perceptron stops earlier once an epoch makes no mistake)", defaults.Epochs);
-        var holdout = OptionFactory.Double("--holdout", "Fraction of the training data held out to report holdout loss and accuracy each epoch (0 = none); both parts need at least one row per class", defaults.Holdout);
+        var holdout = OptionFactory.Double("--holdout", "Fraction of the training data held out to report holdout loss and accuracy each epoch (0 = none); both parts need at least one row per class. On a time series the latest training windows, default 0; on text the training text's end", defaults.Holdout);
         var early = OptionFactory.Int("--early-stopping", "Stop when the holdout loss has not improved for this many epochs, and restore the best weights (0 = off)", defaults.EarlyStopping);
         var seed = OptionFactory.ULong("--seed", "Seed of every random choice (test split, holdout split, initialization, shuffling, dropout)", defaults.Seed);
         var threads = OptionFactory.Int("--threads", "Threads for the matrix multiply (results do not depend on it)", defaults.Threads);
+        var layers = OptionFactory.Int("--layers", "Stacked recurrent layers (only for --model rnn, lstm and gru)", defaults.Layers);
+        var window = new Option<int?>("--window")
+        {
+            Description = $"Past values per input of a time series, the sequence length of the recurrent model (only for --model rnn, lstm and gru on {string.Join(", ", SequenceSources.Series.Select(s => s.Name))}) [default: {string.Join(", ", SequenceSources.Series.Select(s => $"{s.DefaultWindow} for {s.Name}"))}]",
+            CustomParser = r => int.TryParse(r.Tokens.Count > 0 ? r.Tokens[^1].Value : "", NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v) ? v : Fail(r),
+        };
+        static int? Fail(System.CommandLine.Parsing.ArgumentResult r)
+        {
+            r.AddError($"--window takes a whole number, got '{(r.Tokens.Count > 0 ? r.Tokens[^1].Value : "")}'");
+            return null;
+        }
+        var bptt = OptionFactory.Int("--bptt", "Time steps per batch of truncated backpropagation through time on text, the state carried (detached) from batch to batch (only for --model rnn, lstm and gru on text)", defaults.Bptt);
+        var clip = OptionFactory.Double("--clip", "Clip the gradients of a recurrent model to this global L2 norm before each step (0 = off) (only for --model rnn, lstm and gru)", defaults.Clip);
         var save = new Option<string?>("--save") { Description = "Write a checkpoint of the trained model and its optimizer state to this file (read it with 'evaluate --load') [default: none]" };
         var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this .svg file [default: none]" };
         var eagerSteps = new Option<bool>("--eager-steps") { Description = "Run every training step eagerly instead of replaying the step captured on the first full batch (same results, more allocation) [default: off]" };
         var cmd = new Command("train", "Train a model and print its test accuracy. The embedded data sets and CSV files hold out a fixed, stratified 20% of the rows as the test set (the same rows for the same --seed, so 'evaluate' scores what training never saw); fashion-mnist and mnist use their official test files.")
         {
-            dataset, dataDir, csvHeader, model, hidden, activation, dropout, conv, batchNorm, augment, l1, l2, weightDecay, optimizer, lr, schedule, batch, epochs, holdout, early, seed, threads, save, plot, eagerSteps,
+            dataset, dataDir, csvHeader, model, hidden, activation, dropout, conv, batchNorm, augment, layers, window, bptt, clip, l1, l2, weightDecay, optimizer, lr, schedule, batch, epochs, holdout, early, seed, threads, save, plot, eagerSteps,
         };
         cmd.SetAction(r =>
         {
@@ -60,6 +75,10 @@ public static class TrainCommand
                 Dropout = r.GetValue(dropout),
                 Conv = ParseSizes("--conv", r.GetValue(conv)!, "32,64"),
                 BatchNorm = r.GetValue(batchNorm),
+                Layers = r.GetValue(layers),
+                Window = r.GetValue(window),
+                Bptt = r.GetValue(bptt),
+                Clip = r.GetValue(clip),
                 Augment = r.GetValue(augment)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(a => a != "none").ToArray(),
                 L1 = r.GetValue(l1),
                 L2 = r.GetValue(l2),
@@ -97,6 +116,7 @@ public static class TrainCommand
 
     public static double Run(TrainOptions o, TextWriter output, bool interactive)
     {
+        if (o.IsRecurrent) return SequenceTraining.Run(o, output, interactive);
         Threading.Threads = o.Threads;
         var rng = new Generator(o.Seed);
         var (trainAll, test, source) = DataSources.Load(o.Dataset, o.DataDir, o.CsvHeader, o.TestFraction, o.Seed);

@@ -20,9 +20,11 @@ public sealed class PlainReporter(TextWriter output) : IEpochReporter
     {
         var c = CultureInfo.InvariantCulture;
         string width = epochs.ToString(c).Length.ToString(c);
-        string line = string.Format(c, "epoch {0," + width + "}/{1}  train loss {2:F4} acc {3:F2}%", r.Epoch, epochs, r.TrainLoss, 100 * r.TrainAccuracy);
-        if (r.HoldoutLoss is double hl && r.HoldoutAccuracy is double ha)
-            line += string.Format(c, "  holdout loss {0:F4} acc {1:F2}%", hl, 100 * ha);
+        // A regression (a time series) has no accuracy: NaN, and the column is left out.
+        string line = string.Format(c, "epoch {0," + width + "}/{1}  train loss {2:F4}", r.Epoch, epochs, r.TrainLoss);
+        if (double.IsFinite(r.TrainAccuracy)) line += string.Format(c, " acc {0:F2}%", 100 * r.TrainAccuracy);
+        if (r.HoldoutLoss is double hl)
+            line += string.Format(c, "  holdout loss {0:F4}", hl) + (r.HoldoutAccuracy is double ha && double.IsFinite(ha) ? string.Format(c, " acc {0:F2}%", 100 * ha) : "");
         return line + string.Format(c, "  ({0:F1} s)", r.Seconds);
     }
 }

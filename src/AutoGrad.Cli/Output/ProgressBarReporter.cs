@@ -42,9 +42,10 @@ public sealed class ProgressBarReporter : IEpochReporter
     private static string Compact(EpochResult r, int epochs)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
-        string line = string.Format(c, "{0}/{1} loss {2:F3} acc {3:F1}%", r.Epoch, epochs, r.TrainLoss, 100 * r.TrainAccuracy);
-        if (r.HoldoutLoss is double hl && r.HoldoutAccuracy is double ha)
-            line += string.Format(c, " | holdout {0:F3} {1:F1}%", hl, 100 * ha);
+        string line = string.Format(c, "{0}/{1} loss {2:F3}", r.Epoch, epochs, r.TrainLoss);
+        if (double.IsFinite(r.TrainAccuracy)) line += string.Format(c, " acc {0:F1}%", 100 * r.TrainAccuracy);
+        if (r.HoldoutLoss is double hl)
+            line += string.Format(c, " | holdout {0:F3}", hl) + (r.HoldoutAccuracy is double ha && double.IsFinite(ha) ? string.Format(c, " {0:F1}%", 100 * ha) : "");
         return line;
     }
 }

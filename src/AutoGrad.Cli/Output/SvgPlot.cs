@@ -4,7 +4,7 @@ using AutoGrad.Cli.Training;
 
 namespace AutoGrad.Cli.Output;
 
-/// <summary>Loss and accuracy curves per epoch (training and holdout) as a self-contained SVG file.</summary>
+/// <summary>Loss and accuracy curves per epoch (training and holdout) as a self-contained SVG file; the loss alone when there is no accuracy (a regression).</summary>
 public static class SvgPlot
 {
     private const int PanelWidth = 420, PanelHeight = 300, Margin = 50;
@@ -30,13 +30,15 @@ public static class SvgPlot
 
     public static string Render(IReadOnlyList<EpochResult> history, string title)
     {
-        int width = 2 * PanelWidth + 3 * Margin, height = PanelHeight + 2 * Margin + 30;
+        // A regression (a time series) has no accuracy (NaN): only the loss panel.
+        bool accuracy = history.Any(h => double.IsFinite(h.TrainAccuracy));
+        int width = accuracy ? 2 * PanelWidth + 3 * Margin : PanelWidth + 2 * Margin, height = PanelHeight + 2 * Margin + 30;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
         sb.Append(CultureInfo.InvariantCulture, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">{Escape(title)}</text>\n");
         Panel(sb, Margin, Margin, "loss", history.Select(h => h.TrainLoss).ToArray(), history.Select(h => h.HoldoutLoss).ToArray(), percent: false);
-        Panel(sb, 2 * Margin + PanelWidth, Margin, "accuracy (%)", history.Select(h => 100 * h.TrainAccuracy).ToArray(), history.Select(h => h.HoldoutAccuracy * 100).ToArray(), percent: true);
+        if (accuracy) Panel(sb, 2 * Margin + PanelWidth, Margin, "accuracy (%)", history.Select(h => 100 * h.TrainAccuracy).ToArray(), history.Select(h => h.HoldoutAccuracy * 100).ToArray(), percent: true);
         int ly = height - 18;
         sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Margin}\" y1=\"{ly - 4}\" x2=\"{Margin + 24}\" y2=\"{ly - 4}\" stroke=\"{TrainColor}\" stroke-width=\"2\"/><text x=\"{Margin + 30}\" y=\"{ly}\">training</text>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Margin + 110}\" y1=\"{ly - 4}\" x2=\"{Margin + 134}\" y2=\"{ly - 4}\" stroke=\"{HoldoutColor}\" stroke-width=\"2\" stroke-dasharray=\"5,3\"/><text x=\"{Margin + 140}\" y=\"{ly}\">holdout</text>\n");

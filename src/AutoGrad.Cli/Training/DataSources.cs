@@ -20,7 +20,7 @@ public static class DataSources
     public static bool IsIdx(string name) => IdxNames.Contains(name);
 
     /// <summary>Whether <paramref name="name"/> is a CSV file path (so --csv-header applies).</summary>
-    public static bool IsCsv(string name) => !EmbeddedDatasets.Names.Contains(name) && !IsIdx(name) && name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+    public static bool IsCsv(string name) => !EmbeddedDatasets.Names.Contains(name) && !IsIdx(name) && !SequenceSources.IsSequence(name) && name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
 
     private static readonly string IdxFiles = string.Join(", ", MnistFormat.FileNames.Take(3)) + " and " + MnistFormat.FileNames[3] + " (each may be .gz)";
 
@@ -54,7 +54,7 @@ public static class DataSources
             CheckClasses(name, all);
             return Checked(name, Split(name, all, testFraction, seed), "CSV file");
         }
-        throw new UserError($"unknown data set '{name}'; expected one of {string.Join(", ", Names)}, or a path to a .csv file");
+        throw new UserError($"unknown data set '{name}'; expected one of {string.Join(", ", Names)}, or a path to a .csv file (for --model rnn, lstm and gru: {SequenceSources.Describe()})");
     }
 
     private static LoadedData LoadIdx(string name, string? dataDir)

@@ -35,6 +35,18 @@ public sealed record TrainOptions
     public string? Save { get; init; }
     public string? Plot { get; init; }
 
+    /// <summary>Stacked recurrent layers (<c>--layers</c>; rnn, lstm, gru).</summary>
+    public int Layers { get; init; } = 1;
+
+    /// <summary>Past values per input of a time series (<c>--window</c>); null: the series' default (12 years of sunspots, 52 weeks of CO₂).</summary>
+    public int? Window { get; init; }
+
+    /// <summary>Time steps per batch of truncated backpropagation through time on text (<c>--bptt</c>).</summary>
+    public int Bptt { get; init; } = 64;
+
+    /// <summary>Maximum global L2 norm of the gradients of a recurrent model (<c>--clip</c>; 0 = off).</summary>
+    public double Clip { get; init; } = 5;
+
     /// <summary>Run every step eagerly instead of replaying a step captured on the first full batch (same results).</summary>
     public bool EagerSteps { get; init; }
 
@@ -44,8 +56,14 @@ public sealed record TrainOptions
     /// <summary>Options that only the mlp model uses.</summary>
     public static readonly string[] MlpOnly = ["--activation"];
 
-    /// <summary>Options of the models with hidden dense layers (mlp, and the cnn's head).</summary>
+    /// <summary>Options of the models with hidden layers (mlp, the cnn's dense head, the recurrent models).</summary>
     public static readonly string[] HiddenLayerOnly = ["--hidden", "--dropout"];
+
+    /// <summary>Options that only the recurrent models use.</summary>
+    public static readonly string[] RecurrentOnly = ["--layers", "--clip", "--window", "--bptt"];
+
+    /// <summary>Options the recurrent models do not use (their steps always run eagerly).</summary>
+    public static readonly string[] NotForRecurrent = ["--eager-steps"];
 
     /// <summary>Options that only the cnn uses.</summary>
     public static readonly string[] CnnOnly = ["--conv", "--batch-norm", "--augment"];
@@ -55,7 +73,10 @@ public sealed record TrainOptions
     /// <summary>Options the perceptron does not use: it is trained by its rule, SGD with learning rate 1 one example at a time, with no penalty.</summary>
     public static readonly string[] NotForPerceptron = ["--optimizer", "--lr", "--schedule", "--batch-size", "--l1", "--l2", "--weight-decay"];
 
-    public static readonly string[] Models = ["mlp", "cnn", "softmax", "logistic", "perceptron"];
+    public static readonly string[] Models = ["mlp", "cnn", "softmax", "logistic", "perceptron", "rnn", "lstm", "gru"];
+
+    /// <summary>Whether the model is recurrent (rnn, lstm, gru: trained on sequence data sets).</summary>
+    public bool IsRecurrent => SequenceModel.IsRecurrent(Model);
     public static readonly string[] Activations = ["relu", "sigmoid", "tanh"];
     public static readonly string[] Schedules = ["none", "step", "exponential", "cosine"];
 
@@ -83,8 +104,13 @@ public sealed record TrainOptions
         if (Plot is not null && !Plot.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) throw new UserError($"--plot writes an SVG file: give a name ending in .svg, got '{Plot}'");
         if (Model != "mlp" && MlpOnly.FirstOrDefault(Explicit.Contains) is { } mlpOption)
             throw new UserError($"{mlpOption} applies only to --model mlp, not to --model {Model}");
-        if (Model is not ("mlp" or "cnn") && HiddenLayerOnly.FirstOrDefault(Explicit.Contains) is { } hiddenOption)
-            throw new UserError($"{hiddenOption} applies only to --model mlp and cnn, not to --model {Model}");
+        if (Model is not ("mlp" or "cnn") && !IsRecurrent && HiddenLayerOnly.FirstOrDefault(Explicit.Contains) is { } hiddenOption)
+            throw new UserError($"{hiddenOption} applies only to --model mlp, cnn, rnn, lstm and gru, not to --model {Model}");
+        if (!IsRecurrent && RecurrentOnly.FirstOrDefault(Explicit.Contains) is { } recurrentOption)
+            throw new UserError($"{recurrentOption} applies only to --model rnn, lstm and gru, not to --model {Model}");
+        if (IsRecurrent) CheckRecurrent();
+        else if (SequenceSources.IsSequence(Dataset))
+            throw new UserError($"--dataset {Dataset} is a {(SequenceSources.IsSeries(Dataset) ? "time series" : "text")}: train it with --model rnn, lstm or gru, not --model {Model}");
         if (Model != "cnn" && CnnOnly.FirstOrDefault(Explicit.Contains) is { } cnnOption)
             throw new UserError($"{cnnOption} applies only to --model cnn, not to --model {Model}");
         if (Conv.Length == 0 || Conv.Any(c => c <= 0)) throw new UserError($"--conv takes positive channel counts separated by commas (e.g. 32,64), got '{string.Join(",", Conv)}'");
@@ -96,6 +122,27 @@ public sealed record TrainOptions
         if (Save is not null) CheckWritable("--save", Save);
         if (Plot is not null) CheckWritable("--plot", Plot);
         return this;
+    }
+
+    /// <summary>The recurrent models' options: a sequence data set, one hidden size, --window for series and --bptt for text.</summary>
+    private void CheckRecurrent()
+    {
+        static string F(double v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!SequenceSources.IsSequence(Dataset))
+            throw new UserError($"--model {Model} needs a sequence data set: {SequenceSources.Describe()}; got '{Dataset}'");
+        if (NotForRecurrent.FirstOrDefault(Explicit.Contains) is { } option)
+            throw new UserError($"{option} does not apply to --model {Model}, whose steps always run eagerly");
+        if (Hidden.Length != 1)
+            throw new UserError($"--hidden takes one size for --model {Model} (the units of every layer; stack layers with --layers), got '{string.Join(",", Hidden)}'");
+        if (Layers < 1) throw new UserError($"--layers must be >= 1, got {Layers}");
+        if (!(Clip >= 0) || double.IsInfinity(Clip)) throw new UserError($"--clip must be a finite number >= 0 (0 = off), got {F(Clip)}");
+        bool series = SequenceSources.IsSeries(Dataset);
+        if (!series && Explicit.Contains("--window"))
+            throw new UserError($"--window applies only to a time series (--dataset {string.Join(" or ", SequenceSources.Series.Select(s => s.Name))}); on text the sequence length is --bptt");
+        if (series && Explicit.Contains("--bptt"))
+            throw new UserError($"--bptt applies only to text (--dataset {string.Join(", ", SequenceSources.TextNames.Append(SequenceSources.TextPrefix + "FILE"))}); on a time series the sequence length is --window");
+        if (Window is int w && w < 1) throw new UserError($"--window must be >= 1, got {w}");
+        if (Bptt < 1) throw new UserError($"--bptt must be >= 1, got {Bptt}");
     }
 
     /// <summary>--data-dir only for IDX data sets, --csv-header only for CSV files.</summary>

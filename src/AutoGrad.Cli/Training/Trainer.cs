@@ -32,15 +32,7 @@ public static class Trainer
         var optimizer = Optimizer.Create(o.Optimizer, model.Network, o.LearningRate, o.WeightDecay);
         var loader = new DataLoader(train, o.BatchSize, rng.Fork());
         if (o.Augment.Length > 0) loader.Augment = Augmentation(o.Augment, train);
-        // Per-epoch learning-rate schedules: step halves the rate every third of the run,
-        // exponential decays it to 1% by the last epoch, cosine anneals it to 0.
-        LRScheduler? schedule = o.Schedule switch
-        {
-            "step" => new StepLR(optimizer, Math.Max(1, o.Epochs / 3), 0.5),
-            "exponential" => new ExponentialLR(optimizer, Math.Pow(0.01, 1.0 / Math.Max(1, o.Epochs))),
-            "cosine" => new CosineAnnealingLR(optimizer, o.Epochs),
-            _ => null,
-        };
+        var schedule = Schedule(optimizer, o);
         var stopper = o.EarlyStopping > 0 && holdout is not null ? new EarlyStopping(o.EarlyStopping, 0, EarlyStoppingMode.Min, model.Network) : null;
         // Only losses that take the label array itself (registered with the plan) can be replayed.
         bool replay = !o.EagerSteps && (model.Kind is "mlp" or "cnn" or "softmax");
@@ -112,6 +104,18 @@ public static class Trainer
         });
         return (history, optimizer);
     }
+
+    /// <summary>
+    /// The per-epoch learning-rate schedule <c>--schedule</c> names: step halves the rate every third
+    /// of the run, exponential decays it to 1% by the last epoch, cosine anneals it to 0; none is null.
+    /// </summary>
+    public static LRScheduler? Schedule(Optimizer optimizer, TrainOptions o) => o.Schedule switch
+    {
+        "step" => new StepLR(optimizer, Math.Max(1, o.Epochs / 3), 0.5),
+        "exponential" => new ExponentialLR(optimizer, Math.Pow(0.01, 1.0 / Math.Max(1, o.Epochs))),
+        "cosine" => new CosineAnnealingLR(optimizer, o.Epochs),
+        _ => null,
+    };
 
     /// <summary>
     /// The transforms <c>--augment</c> names, in the order shift, flip, noise: a shift by up to

@@ -27,7 +27,7 @@ public class ErrorTests
     [InlineData("--epochs", "0", "--epochs must be > 0, got 0")]
     [InlineData("--batch-size", "0", "--batch-size must be > 0, got 0")]
     [InlineData("--holdout", "1", "--holdout must be in [0, 1), got 1")]
-    [InlineData("--model", "svm", "--model must be one of mlp, cnn, softmax, logistic, perceptron, got 'svm'")]
+    [InlineData("--model", "svm", "--model must be one of mlp, cnn, softmax, logistic, perceptron, rnn, lstm, gru, got 'svm'")]
     [InlineData("--optimizer", "lbfgs", "--optimizer must be one of")]
     [InlineData("--activation", "gelu", "--activation must be one of relu, sigmoid, tanh, got 'gelu'")]
     [InlineData("--hidden", "12,x", "--hidden takes positive integers separated by commas (e.g. 256,128), got '12,x'")]
@@ -219,9 +219,9 @@ public class ErrorTests
         Assert.Equal(": 3 rows are too few to hold out a test set: the training and test sets each need at least one row per class (2 classes)", CsvError("0", "1", "0"));
 
     [Theory]
-    [InlineData("--hidden applies only to --model mlp and cnn, not to --model softmax", "--model", "softmax", "--hidden", "32")]
+    [InlineData("--hidden applies only to --model mlp, cnn, rnn, lstm and gru, not to --model softmax", "--model", "softmax", "--hidden", "32")]
     [InlineData("--activation applies only to --model mlp, not to --model logistic", "--model", "logistic", "--dataset", "breast-cancer", "--activation", "tanh")]
-    [InlineData("--dropout applies only to --model mlp and cnn, not to --model perceptron", "--model", "perceptron", "--dropout", "0.5")]
+    [InlineData("--dropout applies only to --model mlp, cnn, rnn, lstm and gru, not to --model perceptron", "--model", "perceptron", "--dropout", "0.5")]
     [InlineData("--activation applies only to --model mlp, not to --model cnn", "--model", "cnn", "--activation", "tanh")]
     [InlineData("--conv applies only to --model cnn, not to --model mlp", "--conv", "8")]
     [InlineData("--batch-norm applies only to --model cnn, not to --model softmax", "--model", "softmax", "--batch-norm")]

@@ -119,6 +119,7 @@ public class TrainCommandTests
     [InlineData("train")]
     [InlineData("evaluate")]
     [InlineData("bench")]
+    [InlineData("generate")]
     public void HelpShowsTheDefaultOfEveryOption(string command)
     {
         var (exit, output, _) = CliRunner.Run(command, "--help");

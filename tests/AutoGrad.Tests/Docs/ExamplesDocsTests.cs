@@ -24,7 +24,8 @@ public partial class ExamplesDocsTests
     {
         string[] required = ["Perceptron", "XorMlp", "LinearRegression", "SigmoidRegression", "TwoLayerBackprop", "SoftmaxDigits",
             "DropoutWorkedExample", "Overfitting", "NoiseAsL2", "EnsembleError", "CustomLoss", "NovelLayer",
-            "WeightSharing", "ConvFromUnfold", "CnnDigits", "AugmentationOverfitting", "VanishingGradients", "SequenceMemory", "DigitsRowByRow"];
+            "WeightSharing", "ConvFromUnfold", "CnnDigits", "AugmentationOverfitting", "VanishingGradients", "SequenceMemory", "DigitsRowByRow",
+            "Sunspots", "CharLanguageModel"];
         Assert.Empty(required.Except(ExampleNames()));
     }
 
