@@ -25,7 +25,7 @@ public sealed record SeriesSpec(string Name, double TrainFrom, double TrainTo, S
     public string TrainLabel => string.Create(CultureInfo.InvariantCulture, $"{TrainFrom}-{Math.Floor(TrainTo)}");
 }
 
-/// <summary>The sequence data sets of <c>--model rnn|lstm|gru</c>: embedded series and texts, and <c>text:FILE</c>.</summary>
+/// <summary>The sequence data sets of <c>--model rnn|lstm|gru</c>: the embedded series, and <c>text:FILE</c>.</summary>
 public static class SequenceSources
 {
     /// <summary>
@@ -42,30 +42,22 @@ public static class SequenceSources
     /// <summary>The prefix of a text file given as <c>--dataset text:FILE</c>.</summary>
     public const string TextPrefix = "text:";
 
-    /// <summary>Embedded texts by name.</summary>
-    public static IReadOnlyList<string> TextNames => EmbeddedTexts.Keys.ToArray();
-
-    private static readonly Dictionary<string, Func<TextCorpus>> EmbeddedTexts = new()
-    {
-    };
-
     /// <summary>Every sequence data set name, for messages.</summary>
-    public static string Describe() => string.Join(", ", Series.Select(s => s.Name).Concat(TextNames)) + $" or {TextPrefix}FILE (a UTF-8 text file)";
+    public static string Describe() => string.Join(", ", Series.Select(s => s.Name)) + $" or {TextPrefix}FILE (a UTF-8 text file)";
 
     public static bool IsSeries(string name) => Series.Any(s => s.Name == name);
 
-    public static bool IsText(string name) => TextNames.Contains(name) || name.StartsWith(TextPrefix, StringComparison.Ordinal);
+    public static bool IsText(string name) => name.StartsWith(TextPrefix, StringComparison.Ordinal);
 
     /// <summary>Whether the name is a sequence data set (for the recurrent models).</summary>
     public static bool IsSequence(string name) => IsSeries(name) || IsText(name);
 
     public static SeriesSpec SeriesSpec(string name) => Series.First(s => s.Name == name);
 
-    /// <summary>Loads an embedded text or a UTF-8 file given as <c>text:FILE</c>.</summary>
+    /// <summary>Loads the UTF-8 file given as <c>text:FILE</c>.</summary>
     /// <exception cref="UserError">No file name, the file is missing, empty or not UTF-8.</exception>
     public static (TextCorpus Corpus, string Source) LoadText(string name)
     {
-        if (EmbeddedTexts.TryGetValue(name, out var load)) return (load(), "embedded");
         string path = name[TextPrefix.Length..];
         if (path.Length == 0) throw new UserError($"--dataset {TextPrefix} needs a file name after the colon, e.g. {TextPrefix}notes.txt");
         if (Directory.Exists(path)) throw new UserError($"text file '{path}' is a directory; give a UTF-8 text file");

@@ -140,7 +140,7 @@ public sealed record TrainOptions
         if (!series && Explicit.Contains("--window"))
             throw new UserError($"--window applies only to a time series (--dataset {string.Join(" or ", SequenceSources.Series.Select(s => s.Name))}); on text the sequence length is --bptt");
         if (series && Explicit.Contains("--bptt"))
-            throw new UserError($"--bptt applies only to text (--dataset {string.Join(", ", SequenceSources.TextNames.Append(SequenceSources.TextPrefix + "FILE"))}); on a time series the sequence length is --window");
+            throw new UserError($"--bptt applies only to text (--dataset {SequenceSources.TextPrefix}FILE); on a time series the sequence length is --window");
         if (Window is int w && w < 1) throw new UserError($"--window must be >= 1, got {w}");
         if (Bptt < 1) throw new UserError($"--bptt must be >= 1, got {Bptt}");
     }
