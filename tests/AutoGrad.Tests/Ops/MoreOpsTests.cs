@@ -1,0 +1,229 @@
+namespace AutoGrad.Tests.Ops;
+
+/// <summary>
+/// Hand values of the ops added for PyTorch users (issue 16), and the semantics where PyTorch's
+/// choice is subtle: ties, boundaries, zeros in a product. The op table gradchecks them over random
+/// shapes; this checks the values and the edge cases it never draws.
+/// </summary>
+public class MoreOpsTests
+{
+    private static Tensor D(params double[] v) => Tensor.FromArray(v, v.Length);
+    private static Tensor Leaf(params double[] v) { var t = D(v); t.RequiresGrad = true; return t; }
+    private static void Near(double[] expected, Tensor actual, double tol = 1e-15)
+    {
+        var a = actual.ToDoubleArray();
+        Assert.Equal(expected.Length, a.Length);
+        for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(expected[i] - a[i]) <= tol * Math.Max(1, Math.Abs(expected[i])), $"[{i}]: expected {expected[i]:R}, got {a[i]:R}");
+    }
+
+    [Fact]
+    public void ErfMatchesReferenceValuesToFloat64Precision()
+    {
+        // Reference values (Abramowitz–Stegun / mpmath to 17 digits).
+        double[] x = [0, 1e-10, 0.1, 0.5, 1, 1.5, 2, 2.5, 3, 4, 6, -0.5, -3];
+        double[] erf = [0, 1.1283791670955126e-10, 0.1124629160182849, 0.5204998778130465, 0.8427007929497149, 0.9661051464753108,
+            0.9953222650189527, 0.9995930479825550, 0.9999779095030014, 0.9999999845827421, 1, -0.5204998778130465, -0.9999779095030014];
+        var y = D(x).Erf().ToDoubleArray();
+        for (int i = 0; i < x.Length; i++) Assert.True(Math.Abs(y[i] - erf[i]) <= 2e-16 * Math.Max(1e-300, Math.Abs(erf[i])) * 4, $"erf({x[i]}) = {y[i]:R}, expected {erf[i]:R}");
+        Assert.True(double.IsNaN(D(double.NaN).Erf().Item()));
+        Assert.Equal(1.0, D(double.PositiveInfinity).Erf().Item());
+    }
+
+    [Fact]
+    public void Log1pAndExpm1KeepTheirDigitsNearZero()
+    {
+        Near([1e-20, 0.6931471805599453, -1e-20], D(1e-20, 1, -1e-20).Log1p());
+        Near([1e-20, 1.718281828459045, -0.6321205588285577, -1e-20], D(1e-20, 1, -1, -1e-20).Expm1());
+        Assert.True(double.IsPositiveInfinity(D(1000).Expm1().Item()));
+        Assert.Equal(-1.0, D(-1000).Expm1().Item());
+    }
+
+    [Fact]
+    public void SinCosValuesAndGradients()
+    {
+        var x = Leaf(0, Math.PI / 2, 1);
+        Near([0, 1, Math.Sin(1)], x.Sin());
+        Near([1, 6.123233995736766e-17, Math.Cos(1)], x.Cos());
+        (x.Sin() + x.Cos()).Sum().Backward();
+        Near([1, -1 + 6.123233995736766e-17, Math.Cos(1) - Math.Sin(1)], x.Grad!);
+    }
+
+    [Fact]
+    public void ActivationsMatchPyTorchIncludingTheGradientAtZero()
+    {
+        var x = Leaf(-1, 0, 2);
+        Near([-0.15865525393145707, 0, 1.9544997361036416], x.Gelu());
+        Near([-0.15880800939172324, 0, 1.954597694087775], x.Gelu(tanhApproximation: true), 1e-15);
+        Near([-0.2689414213699951, 0, 1.7615941559557649], x.Silu());
+        Near([-0.1, 0, 2], x.LeakyRelu(0.1));
+        Near([-2 * 0.6321205588285577, 0, 2], x.Elu(2));
+
+        // PyTorch: leaky_relu'(0) = negative_slope, elu'(0) = alpha (the left branch), gelu'(0) = ½.
+        x.LeakyRelu(0.1).Sum().Backward();
+        Near([0.1, 0.1, 1], x.Grad!);
+        x.ZeroGrad(); x.Elu(2).Sum().Backward();
+        Near([2 * Math.Exp(-1), 2, 1], x.Grad!);
+        x.ZeroGrad(); x.Gelu().Sum().Backward();
+        Assert.Equal(0.5, x.Grad!.ToDoubleArray()[1], 15);
+    }
+
+    [Fact]
+    public void ActivationArgumentsAreChecked()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => D(1).LeakyRelu(double.NaN));
+        Assert.Contains("leaky_relu: negativeSlope", e.Message);
+        Assert.Contains("elu: alpha", Assert.Throws<ArgumentOutOfRangeException>(() => D(1).Elu(double.PositiveInfinity)).Message);
+    }
+
+    [Fact]
+    public void ClampPassesTheGradientAtItsBoundariesLikePyTorch()
+    {
+        var x = Leaf(-2, -1, 0, 1, 2, double.NaN);
+        var y = x.Clamp(-1, 1);
+        var v = y.ToDoubleArray();
+        Assert.Equal([-1, -1, 0, 1, 1], v[..5]);
+        Assert.True(double.IsNaN(v[5]));
+        (y * D(1, 1, 1, 1, 1, 0)).Sum().Backward();
+        Near([0, 1, 1, 1, 0, 0], x.Grad!);
+    }
+
+    [Fact]
+    public void MaximumAndMinimumSplitTheGradientAtTies()
+    {
+        var a = Leaf(1, 2, 3);
+        var b = Leaf(1, 5, 0);
+        Near([1, 5, 3], Tensor.Maximum(a, b));
+        Tensor.Maximum(a, b).Sum().Backward();
+        Near([0.5, 0, 1], a.Grad!);
+        Near([0.5, 1, 0], b.Grad!);
+        a.ZeroGrad(); b.ZeroGrad();
+        Near([1, 2, 0], Tensor.Minimum(a, b));
+        Tensor.Minimum(a, b).Sum().Backward();
+        Near([0.5, 1, 0], a.Grad!);
+        Near([0.5, 0, 1], b.Grad!);
+        Assert.True(double.IsNaN(Tensor.Maximum(D(double.NaN), D(1)).Item()));
+        Assert.True(double.IsNaN(Tensor.Minimum(D(1), D(double.NaN)).Item()));
+    }
+
+    [Fact]
+    public void ProdGradientIsExactWithOneZeroAndWithSeveral()
+    {
+        var x = Leaf(2, 3, 4, 5, 6);
+        Assert.Equal(720.0, x.Prod().Item());
+        x.Prod().Backward();
+        Near([360, 240, 180, 144, 120], x.Grad!);
+
+        var one = Leaf(2, 0, 4, 5, 6);                 // one zero: only its position gets Π of the others
+        Assert.Equal(0.0, one.Prod().Item());
+        one.Prod().Backward();
+        Near([0, 240, 0, 0, 0], one.Grad!);
+
+        var two = Leaf(2, 0, 4, 0, 6);                 // two zeros: every partial product has a zero
+        two.Prod().Backward();
+        Near([0, 0, 0, 0, 0], two.Grad!);
+
+        var m = Tensor.FromArray(new double[] { 1, 2, 3, 0, 5, 6 }, 2, 3);
+        m.RequiresGrad = true;
+        Near([6, 0], m.Prod(1));
+        Near([0, 10, 18], m.Prod(0));
+        Assert.Equal([2, 1], m.Prod(1, keepDim: true).Shape.ToArray());
+        m.Prod(1).Sum().Backward();
+        Near([6, 3, 2, 30, 0, 0], m.Grad!);
+        Near([1, 1], Tensor.Zeros(DType.Float64, 2, 0).Prod(1));
+    }
+
+    [Fact]
+    public void VarAndStdWithCorrection()
+    {
+        var x = D(1, 2, 3, 4);
+        Assert.Equal(1.25, x.Var().Item(), 15);
+        Assert.Equal(5.0 / 3, x.Var(correction: 1).Item(), 14);
+        Assert.Equal(Math.Sqrt(5.0 / 3), x.Std(correction: 1).Item(), 14);
+        Assert.Equal(Math.Sqrt(1.25), x.Std().Item(), 15);
+        var m = Tensor.FromArray(new double[] { 1, 3, 2, 6 }, 2, 2);
+        Near([2, 8], m.Var([1], correction: 1));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => D(1).Var(correction: 1));
+        Assert.Contains("var: correction 1 leaves no degrees of freedom", e.Message);
+        Assert.Contains("std: correction", Assert.Throws<ArgumentOutOfRangeException>(() => D(1, 2).Std(correction: -1)).Message);
+    }
+
+    [Fact]
+    public void NormValuesAndTheGradientAtZero()
+    {
+        var x = Leaf(3, -4);
+        Assert.Equal(5.0, x.Norm().Item(), 15);
+        Assert.Equal(7.0, x.Norm(1).Item(), 15);
+        Assert.Equal(4.0, x.Norm(double.PositiveInfinity).Item(), 15);
+        Assert.Equal(Math.Cbrt(91), x.Norm(3).Item(), 14);
+        x.Norm().Backward();
+        Near([0.6, -0.8], x.Grad!);
+
+        var z = Leaf(0, 0);                             // PyTorch: the gradient of ‖0‖ is 0, not NaN
+        foreach (double p in new[] { 1, 2, 3, double.PositiveInfinity })
+        {
+            z.ZeroGrad();
+            Assert.Equal(0.0, z.Norm(p).Item());
+            z.Norm(p).Backward();
+            Near([0, 0], z.Grad!);
+        }
+        var ties = Leaf(2, -2, 1);
+        ties.Norm(double.PositiveInfinity).Backward();
+        Near([0.5, -0.5, 0], ties.Grad!);
+        Assert.Contains("norm: p must be a number ≥ 1", Assert.Throws<ArgumentOutOfRangeException>(() => z.Norm(0.5)).Message);
+    }
+
+    [Fact]
+    public void ArgMinTakesTheFirstAtTies()
+    {
+        var m = Tensor.FromArray(new double[] { 3, 1, 1, 0, 5, 0 }, 2, 3);
+        Assert.Equal([1, 0], m.ArgMin(1));
+        Assert.Equal([1, 0, 1], m.ArgMin(0));
+        Assert.Equal([1], D(1, double.NaN, -1).ArgMin());
+    }
+
+    [Fact]
+    public void SplitAndChunkLikePyTorch()
+    {
+        var x = Leaf(0, 1, 2, 3, 4);
+        var parts = x.Split(2);
+        Assert.Equal([2, 2, 1], parts.Select(p => p.Numel));
+        Near([4], parts[2]);
+        Assert.Equal([1, 4], x.Split([1, 4]).Select(p => p.Numel));
+        Assert.Equal([2, 2, 2], D(0, 1, 2, 3, 4, 5).Chunk(4).Select(p => p.Numel));   // fewer than 4, as torch.chunk
+        (parts[0].Sum() + parts[2].Sum() * 3).Backward();
+        Near([1, 1, 0, 0, 3], x.Grad!);
+        var e = Assert.Throws<ShapeException>(() => x.Split([2, 2]));
+        Assert.Contains("split: sections [2, 2] add up to 4 but dimension 0 of shape [5] has size 5", e.Message);
+        Assert.Contains("split: splitSize", Assert.Throws<ArgumentOutOfRangeException>(() => x.Split(0)).Message);
+        Assert.Contains("chunk: chunks", Assert.Throws<ArgumentOutOfRangeException>(() => x.Chunk(0)).Message);
+    }
+
+    [Fact]
+    public void RepeatTilesLikeTorchRepeat()
+    {
+        var x = Tensor.FromArray(new double[] { 1, 2 }, 1, 2);
+        x.RequiresGrad = true;
+        var y = x.Repeat(2, 3);
+        Assert.Equal([2, 6], y.Shape.ToArray());
+        Near([1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2], y);
+        Assert.Equal([3, 1, 4], x.Repeat(3, 1, 2).Shape.ToArray());
+        y.Sum().Backward();
+        Near([6, 6], x.Grad!);
+        var e = Assert.Throws<ShapeException>(() => x.Repeat(2));
+        Assert.Contains("repeat: repeats [2] has 1 counts for shape [1, 2] of rank 2", e.Message);
+    }
+
+    [Fact]
+    public void MaskedFillBroadcastsTheMaskAndStopsTheGradient()
+    {
+        var x = Tensor.FromArray(new double[] { 1, 2, 3, 4 }, 2, 2);
+        x.RequiresGrad = true;
+        var mask = Tensor.FromArray(new float[] { 0, 1 }, 2);   // broadcast over rows; float32 is converted
+        var y = x.MaskedFill(mask, -1);
+        Near([1, -1, 3, -1], y);
+        y.Sum().Backward();
+        Near([1, 0, 1, 0], x.Grad!);
+        var e = Assert.Throws<ShapeException>(() => x.MaskedFill(Tensor.Zeros(DType.Float64, 3), 0));
+        Assert.StartsWith("masked_fill: mask [3] does not broadcast to x [2, 2]", e.Message);
+    }
+}
