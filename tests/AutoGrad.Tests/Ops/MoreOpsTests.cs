@@ -226,4 +226,64 @@ public class MoreOpsTests
         var e = Assert.Throws<ShapeException>(() => x.MaskedFill(Tensor.Zeros(DType.Float64, 3), 0));
         Assert.StartsWith("masked_fill: mask [3] does not broadcast to x [2, 2]", e.Message);
     }
+
+    [Fact]
+    public void CumsumAndItsGradient()
+    {
+        var x = Tensor.FromArray(new double[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
+        x.RequiresGrad = true;
+        Near([1, 3, 6, 4, 9, 15], x.Cumsum(1));
+        Near([1, 2, 3, 5, 7, 9], x.Cumsum(0));
+        (x.Cumsum(-1) * Tensor.FromArray(new double[] { 1, 10, 100, 1, 10, 100 }, 2, 3)).Sum().Backward();
+        Near([111, 110, 100, 111, 110, 100], x.Grad!);
+        Assert.Throws<ShapeException>(() => x.Cumsum(2));
+    }
+
+    [Fact]
+    public void FlipReversesAlongAxes()
+    {
+        var x = Tensor.FromArray(new double[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
+        x.RequiresGrad = true;
+        Near([3, 2, 1, 6, 5, 4], x.Flip(1));
+        Near([4, 5, 6, 1, 2, 3], x.Flip(0));
+        Near([6, 5, 4, 3, 2, 1], x.Flip(0, 1));
+        (x.Flip(1) * Tensor.FromArray(new double[] { 1, 2, 3, 4, 5, 6 }, 2, 3)).Sum().Backward();
+        Near([3, 2, 1, 6, 5, 4], x.Grad!);
+        Assert.Contains("flip", Assert.Throws<ShapeException>(() => x.Flip(1, -1)).Message);
+    }
+
+    [Fact]
+    public void SortIsStableAndScattersTheGradientBack()
+    {
+        var x = Leaf(3, 1, 2, 1, double.NaN, 2);
+        var (v, idx) = x.Sort();
+        Assert.Equal([1, 3, 2, 5, 0, 4], idx);                 // equal values keep their order; NaN last
+        Near([1, 1, 2, 2, 3], v.Slice(0, 0, 5));
+        var (vd, idd) = x.Sort(descending: true);
+        Assert.Equal([4, 0, 2, 5, 1, 3], idd);                 // NaN first; ties still in original order
+        (v.Slice(0, 0, 5) * D(1, 2, 3, 4, 5)).Sum().Backward();
+        Near([5, 1, 3, 2, 0, 4], x.Grad!);
+
+        var m = Tensor.FromArray(new double[] { 5, 1, 4, 2, 8, 0 }, 3, 2);
+        var (cols, ci) = m.Sort(0);
+        Near([4, 0, 5, 1, 8, 2], cols);
+        Assert.Equal([1, 2, 0, 0, 2, 1], ci);
+    }
+
+    [Fact]
+    public void TopKTakesTheEarlierPositionAtTies()
+    {
+        var x = Leaf(1, 5, 3, 5, 0);
+        var (v, idx) = x.TopK(3);
+        Near([5, 5, 3], v);
+        Assert.Equal([1, 3, 2], idx);
+        var (s, si) = x.TopK(2, largest: false);
+        Near([0, 1], s);
+        Assert.Equal([4, 0], si);
+        (v * D(1, 2, 3)).Sum().Backward();
+        Near([0, 1, 3, 2, 0], x.Grad!);
+        Assert.Equal(0, x.TopK(0).Values.Numel);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => x.TopK(6));
+        Assert.Contains("topk: k must be in [0, 5], got 6", e.Message);
+    }
 }

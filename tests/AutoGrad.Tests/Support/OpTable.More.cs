@@ -64,7 +64,49 @@ public static partial class OpTable
             int ax = c.RandomAxis();
             return xs => GradOf(x => x.Prod(ax).Sum() + x.Norm(2, [ax]).Sum() + x.Pad(ax, 1, 0).Var([ax], correction: 1).Sum() + x.Norm(3).Square(), xs[0]);
         }, [NonZero]),
+        // Scans, flips, sorting
+        new("cumsum", (1, 3), Same(1), c => { int ax = c.RandomAxis(); return xs => xs[0].Cumsum(ax) * xs[0]; }, [Any]),
+        new("flip", (0, 3), Same(1), c =>
+        {
+            var ax = Enumerable.Range(0, c.Rank).Where(_ => c.Random.NextInt(2) == 0).ToArray();
+            return xs => xs[0].Flip(ax) * xs[0];
+        }, [Any]),
+        new("sort", (1, 3), Same(1), c =>
+        {
+            int ax = c.RandomAxis();
+            bool descending = c.Random.NextInt(2) == 0;
+            var offsets = Distinct(c.Shape);
+            return xs => (xs[0] + offsets).Sort(ax, descending).Values;
+        }, [Any]),
+        new("topk", (1, 3), Same(1), c =>
+        {
+            int ax = c.RandomAxis(), k = c.Random.NextInt(c.Shape[ax] + 1);
+            bool largest = c.Random.NextInt(2) == 0;
+            var offsets = Distinct(c.Shape);
+            return xs => (xs[0] + offsets).TopK(k, ax, largest).Values.Exp();
+        }, [Any]),
+        new("second derivative: sort, cumsum, flip", (1, 3), Same(1), c =>
+        {
+            int ax = c.RandomAxis();
+            var offsets = Distinct(c.Shape);
+            return xs => GradOf(x =>
+            {
+                var w = Tensor.Arange(x.Numel, x.DType).Reshape(x.Shape.ToArray()) * 0.1;
+                return ((x + offsets).Sort(ax).Values.Square() * w + x.Cumsum(ax).Square() * w + x.Flip(ax).Exp() * w).Sum();
+            }, xs[0]);
+        }, [Any]),
         new("second derivative: sin, cos, log1p, expm1, erf", (0, 3), Same(1), _ => xs => GradOf(x => (x.Sin() * x.Cos() + x.Log1p() + x.Expm1() * 0.5 + x.Erf() * x).Sum(), xs[0]), [Positive]),
         new("second derivative: gelu, silu, elu, maximum", (0, 3), Same(1), _ => xs => GradOf(x => (x.Gelu() + x.Gelu(true) * x + x.Silu() + x.Elu().Square() + Tensor.Maximum(x, x * x) * x).Sum(), xs[0]), [NonZero]),
     ];
+
+    /// <summary>
+    /// 10⁻⁴·√(p + 1) at flat position p: added to drawn values (multiples of 0.002, which repeat) it
+    /// makes every element distinct, by more than the gradcheck step, so sort rows see no ties.
+    /// </summary>
+    private static Tensor Distinct(int[] shape)
+    {
+        var o = new double[Shapes.Numel(shape)];
+        for (int p = 0; p < o.Length; p++) o[p] = 1e-4 * Math.Sqrt(p + 1);
+        return Tensor.FromArray(o, o.Length).Reshape(shape);
+    }
 }
