@@ -286,4 +286,53 @@ public class MoreOpsTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => x.TopK(6));
         Assert.Contains("topk: k must be in [0, 5], got 6", e.Message);
     }
+
+    [Fact]
+    public void EinsumContractionsMatchTheirOps()
+    {
+        var a = Tensor.FromArray(new double[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
+        var b = Tensor.FromArray(new double[] { 1, 0, 2, 1, 0, 3 }, 3, 2);
+        Near(Tensor.Matmul(a, b).ToDoubleArray(), Tensor.Einsum("ij,jk->ik", a, b));
+        Near(Tensor.Matmul(a, b).ToDoubleArray(), Tensor.Einsum("ij, jk", a, b));
+        Near(a.Transpose().ToDoubleArray(), Tensor.Einsum("ij->ji", a));
+        Assert.Equal(21.0, Tensor.Einsum("ij->", a).Item());
+        var sq = Tensor.FromArray(new double[] { 1, 2, 3, 4 }, 2, 2);
+        Assert.Equal(5.0, Tensor.Einsum("ii->", sq).Item());
+        Near([1, 4], Tensor.Einsum("ii->i", sq));
+        Near([3, 8], Tensor.Einsum("i,i->i", D(1, 2), D(3, 4)));
+        Assert.Equal(11.0, Tensor.Einsum("i,i->", D(1, 2), D(3, 4)).Item());
+        Near([3, 4, 6, 8], Tensor.Einsum("i,j->ij", D(1, 2), D(3, 4)));
+        var ba = Tensor.FromArray(Enumerable.Range(0, 12).Select(v => (double)v).ToArray(), 2, 2, 3);
+        var bb = Tensor.FromArray(Enumerable.Range(0, 12).Select(v => v * 0.5).ToArray(), 2, 3, 2);
+        Near(Tensor.Matmul(ba, bb).ToDoubleArray(), Tensor.Einsum("bij,bjk->bik", ba, bb));
+
+        var x = Leaf(1, 2);
+        Tensor.Einsum("i,i->", x, D(3, 4)).Backward();
+        Near([3, 4], x.Grad!);
+    }
+
+    [Theory]
+    [InlineData("ij,jk->ik", 1, "2 operand subscript(s) but 1 tensor(s) given")]
+    [InlineData("i...->i", 1, "ellipsis (...) is not supported")]
+    [InlineData("ij,jk,kl->il", 3, "3 operands; einsum supports one or two")]
+    [InlineData("ij->k", 1, "output index 'k' does not occur in any operand")]
+    [InlineData("ij->ii", 1, "output index 'i' occurs more than once")]
+    [InlineData("i1->i", 1, "'1' is not a subscript")]
+    [InlineData("i->i->i", 1, "more than one \"->\"")]
+    public void EinsumNamesTheEquationAndWhatIsWrong(string equation, int operands, string what)
+    {
+        var ts = Enumerable.Range(0, operands).Select(_ => Tensor.Zeros(DType.Float64, 2, 2)).ToArray();
+        var e = Assert.Throws<ArgumentException>(() => Tensor.Einsum(equation, ts));
+        Assert.Contains($"einsum: equation \"{equation}\": ", e.Message);
+        Assert.Contains(what, e.Message);
+    }
+
+    [Fact]
+    public void EinsumShapeErrorsNameTheLetter()
+    {
+        var e = Assert.Throws<ShapeException>(() => Tensor.Einsum("ij,jk->ik", Tensor.Zeros(DType.Float64, 2, 3), Tensor.Zeros(DType.Float64, 4, 2)));
+        Assert.Contains("einsum: equation \"ij,jk->ik\": index 'j' has size 3 at dimension 1 of operand 0 but 4 at dimension 0 of operand 1", e.Message);
+        var r = Assert.Throws<ShapeException>(() => Tensor.Einsum("ijk->i", Tensor.Zeros(DType.Float64, 2, 3)));
+        Assert.Contains("operand 0 has shape [2, 3] (rank 2) but its subscripts \"ijk\" name 3 dimensions", r.Message);
+    }
 }

@@ -95,6 +95,20 @@ public static partial class OpTable
                 return ((x + offsets).Sort(ax).Values.Square() * w + x.Cumsum(ax).Square() * w + x.Flip(ax).Exp() * w).Sum();
             }, xs[0]);
         }, [Any]),
+        // einsum: each equation over shapes its letters fix
+        Einsum("ij,jk->ik", 3, d => [[d[0], d[1]], [d[1], d[2]]]),
+        Einsum("bij,bjk->bik", 4, d => [[d[0], d[1], d[2]], [d[0], d[2], d[3]]]),
+        Einsum("i,j->ij", 2, d => [[d[0]], [d[1]]]),
+        Einsum("ii->", 1, d => [[d[0], d[0]]]),
+        Einsum("ii->i", 1, d => [[d[0], d[0]]]),
+        Einsum("ij->ji", 2, d => [[d[0], d[1]]]),
+        Einsum("ij->", 2, d => [[d[0], d[1]]]),
+        Einsum("i,i->i", 1, d => [[d[0]], [d[0]]]),
+        Einsum("i,i->", 1, d => [[d[0]], [d[0]]]),
+        Einsum("bij,jk->kb", 4, d => [[d[0], d[1], d[2]], [d[2], d[3]]]),
+        Einsum("ij,jk", 3, d => [[d[0], d[1]], [d[1], d[2]]]),
+        new("second derivative: einsum", (3, 3), (d, _) => [[d[0], d[1]], [d[1], d[2]]], _ => xs =>
+            GradOf(x => Tensor.Einsum("ij,jk->ik", x, xs[1].Detach()).Square().Sum() + Tensor.Einsum("ij,ij->", x, x), xs[0]), [Any], Checked: [true, false]),
         new("second derivative: sin, cos, log1p, expm1, erf", (0, 3), Same(1), _ => xs => GradOf(x => (x.Sin() * x.Cos() + x.Log1p() + x.Expm1() * 0.5 + x.Erf() * x).Sum(), xs[0]), [Positive]),
         new("second derivative: gelu, silu, elu, maximum", (0, 3), Same(1), _ => xs => GradOf(x => (x.Gelu() + x.Gelu(true) * x + x.Silu() + x.Elu().Square() + Tensor.Maximum(x, x * x) * x).Sum(), xs[0]), [NonZero]),
     ];
@@ -103,6 +117,9 @@ public static partial class OpTable
     /// 10⁻⁴·√(p + 1) at flat position p: added to drawn values (multiples of 0.002, which repeat) it
     /// makes every element distinct, by more than the gradcheck step, so sort rows see no ties.
     /// </summary>
+    private static OpCase Einsum(string equation, int letters, Func<int[], int[][]> shapes) =>
+        new($"einsum {equation}", (letters, letters), (d, _) => shapes(d), _ => xs => Tensor.Einsum(equation, xs), [Any]);
+
     private static Tensor Distinct(int[] shape)
     {
         var o = new double[Shapes.Numel(shape)];
