@@ -23,7 +23,7 @@ public sealed partial class Tensor
     public Tensor Square([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Pow(2, file, line);
 
     /// <summary>
-    /// Limits values to [min, max] (torch.clamp); NaN stays NaN. The gradient is 1 inside the closed
+    /// Limits values to [min, max] (torch.clamp); NaN stays NaN (and, unlike PyTorch, passes the gradient). The gradient is 1 inside the closed
     /// range, boundaries included (x = min or x = max passes it, as in PyTorch), and 0 where clamped.
     /// Unlike PyTorch, min &gt; max is an error rather than every value set to max.
     /// </summary>

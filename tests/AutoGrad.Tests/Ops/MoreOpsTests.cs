@@ -30,6 +30,18 @@ public class MoreOpsTests
     }
 
     [Fact]
+    public void ErfIsWithinFourUlpsAcrossTheRangeAndAtTheSwitchTo1MinusErfc()
+    {
+        // Reference: CPython's math.erf (correctly rounded to about an ulp).
+        double[] xs = [-5.5, -2.0001, -1.9999, -0.001, 1e-300, 0.01, 0.3, 0.7, 0.9, 1.2, 1.7, 1.99999, 2.0, 2.00001, 2.2, 2.7, 3.3, 3.8, 4.5, 5.0, 5.5, 5.99];
+        double[] erf = [-0.9999999999999927, -0.9953243313041966, -0.9953201979070294, -0.0011283787909692365, 1.1283791670955126e-300, 0.011283415555849616, 0.3286267594591274, 0.6778011938374184, 0.7969082124228322, 0.9103139782296353, 0.9837904585907745, 0.9953220583449658, 0.9953222650189527, 0.9953224716846729, 0.9981371537020182, 0.9998656672600594, 0.9999969422902035, 0.9999999229960725, 0.9999999998033839, 0.9999999999984626, 0.9999999999999927, 1.0];
+        var y = D(xs).Erf().ToDoubleArray();
+        for (int i = 0; i < xs.Length; i++)
+            Assert.True(Math.Abs(y[i] - erf[i]) <= 4 * Math.BitIncrement(Math.Abs(erf[i])) - 4 * Math.Abs(erf[i]), $"erf({xs[i]:R}) = {y[i]:R}, expected {erf[i]:R}");
+        Assert.Equal((float)0.5204998778130465, Tensor.FromArray(new float[] { 0.5f }, 1).Erf().ToFloatArray()[0]);
+    }
+
+    [Fact]
     public void Log1pAndExpm1KeepTheirDigitsNearZero()
     {
         Near([1e-20, 0.6931471805599453, -1e-20], D(1e-20, 1, -1e-20).Log1p());

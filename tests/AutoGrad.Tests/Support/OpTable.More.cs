@@ -110,7 +110,7 @@ public static partial class OpTable
         new("second derivative: einsum", (3, 3), (d, _) => [[d[0], d[1]], [d[1], d[2]]], _ => xs =>
             GradOf(x => Tensor.Einsum("ij,jk->ik", x, xs[1].Detach()).Square().Sum() + Tensor.Einsum("ij,ij->", x, x), xs[0]), [Any], Checked: [true, false]),
         new("second derivative: sin, cos, log1p, expm1, erf", (0, 3), Same(1), _ => xs => GradOf(x => (x.Sin() * x.Cos() + x.Log1p() + x.Expm1() * 0.5 + x.Erf() * x).Sum(), xs[0]), [Positive]),
-        new("second derivative: gelu, silu, elu, maximum", (0, 3), Same(1), _ => xs => GradOf(x => (x.Gelu() + x.Gelu(true) * x + x.Silu() + x.Elu().Square() + Tensor.Maximum(x, x * x) * x).Sum(), xs[0]), [NonZero]),
+        new("second derivative: gelu, silu, elu, maximum", (0, 3), Same(1), _ => xs => GradOf(x => (x.Gelu() + x.Gelu(true) * x + x.Silu() + x.Elu().Square() + Tensor.Maximum(x.Sin(), x.Cos()) * x).Sum(), xs[0]), [NonZero]),
     ];
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace AutoGrad;
 /// <summary>
 /// maximum: y = max(a, b) elementwise, broadcasting (torch.maximum). The gradient goes to the larger
 /// operand; at a tie a = b it is split half and half, as PyTorch does for the elementwise
-/// maximum of two tensors. Where an operand is NaN, y is NaN and neither operand gets a gradient.
+/// maximum of two tensors. Where an operand is NaN, y is NaN and neither operand gets a gradient
+/// (PyTorch passes G to both there).
 /// </summary>
 internal sealed class MaximumNode : BinaryNode<MaximumNode, MaximumKernel>, INodeType<MaximumNode>
 {
@@ -29,8 +30,8 @@ internal sealed class MaximumNode : BinaryNode<MaximumNode, MaximumKernel>, INod
 public sealed partial class Tensor
 {
     /// <summary>
-    /// Elementwise maximum of two tensors with broadcasting (torch.maximum); NaN propagates. The gradient
-    /// goes to the larger operand, and at ties (a = b) half to each, as in PyTorch.
+    /// Elementwise maximum of two tensors with broadcasting (torch.maximum); NaN propagates (with no
+    /// gradient to either operand; PyTorch passes G to both there). The gradient goes to the larger operand, and at ties (a = b) half to each, as in PyTorch.
     /// </summary>
     /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
     /// <exception cref="ArgumentException">The dtypes differ.</exception>

@@ -8,7 +8,8 @@ namespace AutoGrad;
 /// <summary>
 /// minimum: y = min(a, b) elementwise, broadcasting (torch.minimum). The gradient goes to the smaller
 /// operand; at a tie a = b it is split half and half, as PyTorch does for the elementwise
-/// minimum of two tensors. Where an operand is NaN, y is NaN and neither operand gets a gradient.
+/// minimum of two tensors. Where an operand is NaN, y is NaN and neither operand gets a gradient
+/// (PyTorch passes G to both there).
 /// </summary>
 internal sealed class MinimumNode : BinaryNode<MinimumNode, MinimumKernel>, INodeType<MinimumNode>
 {
@@ -29,8 +30,8 @@ internal sealed class MinimumNode : BinaryNode<MinimumNode, MinimumKernel>, INod
 public sealed partial class Tensor
 {
     /// <summary>
-    /// Elementwise minimum of two tensors with broadcasting (torch.minimum); NaN propagates. The gradient
-    /// goes to the smaller operand, and at ties (a = b) half to each, as in PyTorch.
+    /// Elementwise minimum of two tensors with broadcasting (torch.minimum); NaN propagates (with no
+    /// gradient to either operand; PyTorch passes G to both there). The gradient goes to the smaller operand, and at ties (a = b) half to each, as in PyTorch.
     /// </summary>
     /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
     /// <exception cref="ArgumentException">The dtypes differ.</exception>
