@@ -332,4 +332,22 @@ internal static class ShapeErrors
     /// <summary>batch_norm in training with one value per channel: its variance says nothing (PyTorch refuses it too).</summary>
     internal static ShapeException OneValuePerChannel(string op, ReadOnlySpan<int> shape) =>
         Error(op, $"input {F(shape)} has 1 value per channel (dimension 1); training needs more than 1 value per channel to estimate a variance");
+
+    // ---- Ops added for PyTorch users (issue 16)
+
+    /// <summary>split: the section sizes do not add up to the axis.</summary>
+    internal static ShapeException SplitSizes(ReadOnlySpan<int> shape, int dim, int[] sizes, long total) =>
+        Error("split", $"sections [{string.Join(", ", sizes)}] add up to {total} but dimension {dim} of shape {F(shape)} has size {shape[dim]}; the sizes must be ≥ 0 and add up to the dimension's size");
+
+    /// <summary>repeat: fewer repeat counts than dimensions.</summary>
+    internal static ShapeException RepeatCount(ReadOnlySpan<int> shape, int[] repeats) =>
+        Error("repeat", $"repeats [{string.Join(", ", repeats)}] has {repeats.Length} counts for shape {F(shape)} of rank {shape.Length}; give at least one count per dimension (extra counts add leading dimensions)");
+
+    /// <summary>einsum: an operand's rank differs from its subscripts.</summary>
+    internal static ShapeException EinsumRank(string equation, int operand, ReadOnlySpan<int> shape, string subscripts) =>
+        Error("einsum", $"equation \"{equation}\": operand {operand} has shape {F(shape)} (rank {shape.Length}) but its subscripts \"{subscripts}\" name {subscripts.Length} dimensions; each operand needs one letter per dimension");
+
+    /// <summary>einsum: one letter stands for two different sizes.</summary>
+    internal static ShapeException EinsumSize(string equation, char letter, int operandA, int dimA, int sizeA, int operandB, int dimB, int sizeB) =>
+        Error("einsum", $"equation \"{equation}\": index '{letter}' has size {sizeA} at dimension {dimA} of operand {operandA} but {sizeB} at dimension {dimB} of operand {operandB}; every occurrence of a letter must have the same size");
 }

@@ -185,7 +185,7 @@ public static partial class OpTable
     /// (OpTable.Toolkit.cs), the convolution family (OpTable.Conv.cs), then pooling and normalization (OpTable.Pool.cs).
     /// Built on first use, because the order in which partial files' static fields are initialized is unspecified.
     /// </summary>
-    public static OpCase[] Rows => s_rows ??= [.. CoreRows, .. SecondOrderRows, .. ToolkitRows, .. ConvRows, .. PoolRows, .. RecurrentRows];
+    public static OpCase[] Rows => s_rows ??= [.. CoreRows, .. SecondOrderRows, .. ToolkitRows, .. ConvRows, .. PoolRows, .. RecurrentRows, .. MoreRows];
 
     /// <summary>The row names, for xUnit's MemberData.</summary>
     public static IEnumerable<object[]> Names => Rows.Select(r => new object[] { r.Name });

@@ -15,7 +15,7 @@ public sealed partial class Tensor
     {
         Launch.HostCode("ArgMax", Launch.ReadRefusal);
         int a = Shapes.NormalizeAxis("argmax", axis, Rank);
-        var (outer, n, inner) = Split(ShapeArray, a);
+        var (outer, n, inner) = Ops.Dispatch.Split(ShapeArray, a);
         if (n == 0) throw ShapeErrors.EmptyReduction("argmax", ShapeArray, a);
         var result = new int[outer * inner];
         for (int o = 0; o < outer; o++)

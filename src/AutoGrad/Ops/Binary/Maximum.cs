@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using AutoGrad.Autograd;
+using AutoGrad.Kernels;
+using AutoGrad.Ops;
+
+namespace AutoGrad;
+
+/// <summary>
+/// maximum: y = max(a, b) elementwise, broadcasting (torch.maximum). The gradient goes to the larger
+/// operand; at a tie a = b it is split half and half, as PyTorch does for the elementwise
+/// maximum of two tensors. Where an operand is NaN, y is NaN and neither operand gets a gradient
+/// (PyTorch passes G to both there).
+/// </summary>
+internal sealed class MaximumNode : BinaryNode<MaximumNode, MaximumKernel>, INodeType<MaximumNode>
+{
+    public static MaximumNode Create() => new();
+
+    public override string Name => "maximum";
+    public override string Rule => "y = max(a, b);  ∂y/∂a = [a > b] + ½[a = b], ∂y/∂b = [b > a] + ½[a = b]";
+
+    protected internal override void Backward(Tensor g, Tensor?[] grads)
+    {
+        Tensor a = Input(0), b = Input(1);
+        var half = Tensor.Eq(a, b) * 0.5;
+        if (NeedsGrad(0)) grads[0] = g.SafeMul(Tensor.Gt(a, b) + half).SumToShape(a.ShapeArray);
+        if (NeedsGrad(1)) grads[1] = g.SafeMul(Tensor.Lt(a, b) + half).SumToShape(b.ShapeArray);
+    }
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Elementwise maximum of two tensors with broadcasting (torch.maximum); NaN propagates (with no
+    /// gradient to either operand; PyTorch passes G to both there). The gradient goes to the larger operand, and at ties (a = b) half to each, as in PyTorch.
+    /// </summary>
+    /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
+    /// <exception cref="ArgumentException">The dtypes differ.</exception>
+    public static Tensor Maximum(Tensor a, Tensor b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => MaximumNode.Apply(a, b, file, line);
+}
