@@ -72,7 +72,9 @@ public sealed class Embedding : Module
         {
             if (values[i] != Math.Floor(values[i]) || double.IsInfinity(values[i]))
                 throw new ArgumentException($"Embedding: element {i} of the input is {values[i]}, not a whole number; the input holds row indices 0..{Count - 1}", nameof(input));
-            indices[i] = values[i] is >= int.MinValue and <= int.MaxValue ? (int)values[i] : -1;
+            if (values[i] < 0 || values[i] >= Count)
+                throw new ArgumentOutOfRangeException(nameof(input), values[i], $"Embedding: index {values[i]} at position {i} is outside the table of {Count} rows (valid: 0..{Count - 1})");
+            indices[i] = (int)values[i];
         }
         return Forward(indices, input.ShapeArray);
     }

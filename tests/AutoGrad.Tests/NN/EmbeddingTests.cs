@@ -47,6 +47,8 @@ public class EmbeddingTests
             Assert.Throws<ArgumentOutOfRangeException>(() => emb.Forward([0, 4], 2)).Message);
         Assert.StartsWith("Embedding: element 0 of the input is 1.5, not a whole number",
             Assert.Throws<ArgumentException>(() => emb.Forward(Tensor.From(DType.Float32, [1.5, 2], 2))).Message);
+        Assert.StartsWith("Embedding: index 1000000000000 at position 1 is outside the table of 4 rows",
+            Assert.Throws<ArgumentOutOfRangeException>(() => emb.Forward(Tensor.From(DType.Float64, [1, 1e12], 2))).Message);
         Assert.StartsWith("Embedding: shape [3] holds 3 elements but the data has 2",
             Assert.Throws<ShapeException>(() => emb.Forward([0, 1], 3)).Message);
         Assert.StartsWith("Embedding: paddingIndex 4 is outside the table of 4 rows",
