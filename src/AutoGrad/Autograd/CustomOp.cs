@@ -48,6 +48,18 @@ public abstract class CustomOp
     /// </summary>
     protected abstract Tensor?[] Backward(CustomOpContext ctx, Tensor gradOutput);
 
+    /// <summary>
+    /// The op's forward-mode rule: the output's tangent J·v from the inputs' tangents (zeros for an
+    /// input without one), written in tensor ops on <paramref name="inputs"/> (the caller's tensors)
+    /// and <paramref name="output"/>. Override it to let dual tensors through the op
+    /// (<see cref="ForwardMode"/>, <c>Derivatives.Jvp</c>);
+    /// check it with <see cref="Checking.GradCheck"/> and <c>CheckForward</c>. The default throws.
+    /// </summary>
+    /// <exception cref="AutogradException">The op declares no forward-mode rule (the default).</exception>
+    protected virtual Tensor Jvp(CustomOpContext ctx, Tensor[] inputs, Tensor[] tangents, Tensor output) =>
+        throw new AutogradException(
+            $"forward mode: custom op '{Name}' has no forward-mode rule; override CustomOp.Jvp to return the output's tangent J·v from the inputs' tangents, or keep dual tensors away from it");
+
     /// <summary>Applies the op to one input.</summary>
     public Tensor Apply(Tensor input, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Apply([input], file, line);
@@ -63,7 +75,7 @@ public abstract class CustomOp
         ArgumentNullException.ThrowIfNull(inputs);
         var ctx = new CustomOpContext(inputs);
         var output = RunForward(ctx, inputs);
-        bool record = Tape.IsRecording && inputs.Any(t => t.RequiresGrad);
+        bool record = Tape.IsRecording && inputs.Any(t => t.RequiresGrad) || ForwardMode.AnyOpen && inputs.Any(ForwardMode.HasTangent);
         if (record) Node.Record(new CustomNode(this, ctx), output, [.. inputs], file, line);
         return output;
     }
@@ -83,6 +95,9 @@ public abstract class CustomOp
 
     internal Tensor?[] RunBackward(CustomOpContext ctx, Tensor g) => Backward(ctx, g);
 
+    internal Tensor RunJvp(CustomOpContext ctx, Tensor[] inputs, Tensor[] tangents, Tensor output) =>
+        Jvp(ctx, inputs, tangents, output) ?? throw new InvalidOperationException($"custom op '{Name}': Jvp returned null");
+
     private sealed class CustomNode(CustomOp op, CustomOpContext ctx) : Node
     {
         public override string Name => op.Name;
@@ -98,6 +113,14 @@ public abstract class CustomOp
         }
 
         protected internal override Tensor Forward(Tensor[] x) => op.Apply(x, Site.File ?? "", Site.Line);
+
+        protected internal override Tensor? Jvp(Tensor y, Tensor?[] t)
+        {
+            var inputs = new Tensor[InputCount];
+            var tangents = new Tensor[InputCount];
+            for (int i = 0; i < inputs.Length; i++) (inputs[i], tangents[i]) = (Input(i), t[i] ?? Tensor.ZerosLike(Input(i)));
+            return op.RunJvp(ctx, inputs, tangents, y);
+        }
 
         protected override void ReleaseSaved() => ctx.Release();
     }

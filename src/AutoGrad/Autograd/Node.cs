@@ -142,6 +142,13 @@ public abstract class Node
     /// <summary>The op's output, available in <see cref="Backward"/> when <see cref="SavesOutput"/> is true.</summary>
     protected Tensor Output => _output ?? throw new InvalidOperationException($"{Name}: the output was not saved (override SavesOutput)");
 
+    /// <summary>
+    /// True when a backward rule must be written in tensor ops rather than a fused kernel: when the
+    /// tape records the backward (create-graph), or a dual level is open (the gradient may carry a
+    /// tangent: forward over reverse).
+    /// </summary>
+    protected static bool BackwardInOps => Tape.IsRecording || ForwardMode.AnyOpen;
+
     /// <summary>True when input i needs a gradient.</summary>
     protected bool NeedsGrad(int i) => Input(i).RequiresGrad;
 
@@ -172,6 +179,7 @@ public abstract class Node
     {
         node.In0 = a;
         node.InputCount = 1;
+        if (ForwardMode.AnyOpen) return RecordDual(node, output, file, line);
         node._version0 = a.Version;
         return Finish(node, output, file, line, After(a));
     }
@@ -183,6 +191,7 @@ public abstract class Node
         node.In0 = a;
         node.In1 = b;
         node.InputCount = 2;
+        if (ForwardMode.AnyOpen) return RecordDual(node, output, file, line);
         node._version0 = a.Version;
         node._version1 = b.Version;
         return Finish(node, output, file, line, Math.Max(After(a), After(b)));
@@ -193,6 +202,22 @@ public abstract class Node
     {
         node._inputArray = inputs;
         node.InputCount = inputs.Length;
+        if (inputs.Length > 0) node.In0 = inputs[0];
+        if (inputs.Length > 1) node.In1 = inputs[1];
+        if (ForwardMode.AnyOpen) return RecordDual(node, output, file, line);
+        return RecordInputs(node, output, file, line);
+    }
+
+    /// <summary>Records a node whose inputs are set: their versions, then <see cref="Finish"/>.</summary>
+    private static Tensor RecordInputs(Node node, Tensor output, string file, int line)
+    {
+        var inputs = node._inputArray;
+        if (inputs is null)
+        {
+            node._version0 = node.In0!.Version;
+            if (node.InputCount > 1) node._version1 = node.In1!.Version;
+            return Finish(node, output, file, line, node.InputCount > 1 ? Math.Max(After(node.In0), After(node.In1!)) : After(node.In0));
+        }
         if (inputs.Length > 0) { node.In0 = inputs[0]; node._version0 = inputs[0].Version; }
         if (inputs.Length > 1) { node.In1 = inputs[1]; node._version1 = inputs[1].Version; }
         if (inputs.Length > 2)
@@ -206,6 +231,71 @@ public abstract class Node
         long after = 0;
         foreach (var t in inputs) after = Math.Max(after, After(t));
         return Finish(node, output, file, line, after);
+    }
+
+    /// <summary>
+    /// With a dual level open: records the node on the tape only when an input requires grad and the
+    /// tape records (the caller may have made it only to carry a tangent), then gives the output its
+    /// tangents (<see cref="ForwardMode.Propagate"/>).
+    /// </summary>
+    private static Tensor RecordDual(Node node, Tensor output, string file, int line)
+    {
+        bool tape = false;
+        for (int i = 0; i < node.InputCount && !tape; i++) tape = node.Input(i).RequiresGrad;
+        if (tape && Tape.IsRecording) RecordInputs(node, output, file, line);
+        ForwardMode.Propagate(node, output);
+        return output;
+    }
+
+    /// <summary>
+    /// The op's forward-mode rule: the output's tangent J·v from the inputs' tangents
+    /// (<paramref name="tangents"/>[i] null: input i has none, a zero tangent), or null for a zero
+    /// tangent. Written with tensor ops, like <see cref="Backward"/>, so tangents of outer levels and
+    /// the tape flow through it. <paramref name="output"/> is the op's output (also <see cref="Output"/>).
+    /// </summary>
+    /// <exception cref="AutogradException">The op has no forward-mode rule (the default).</exception>
+    protected internal virtual Tensor? Jvp(Tensor output, Tensor?[] tangents) =>
+        throw new AutogradException($"forward mode: '{Name}' has no forward-mode (JVP) rule, so a dual tensor cannot pass through it");
+
+    /// <summary>
+    /// The forward-mode rule of an op linear in its inputs (reshape, slice, sum, gather, pooling
+    /// windows, ...): the op itself, with its parameters, applied to the tangents (zeros for an input
+    /// without one).
+    /// </summary>
+    protected Tensor? LinearJvp(Tensor?[] t)
+    {
+        if (t.Length == 1) return t[0] is null ? null : Forward([t[0]!]);
+        bool any = false;
+        foreach (var ti in t) any |= ti is not null;
+        if (!any) return null;
+        var xs = new Tensor[t.Length];
+        for (int i = 0; i < xs.Length; i++) xs[i] = t[i] ?? Tensor.ZerosLike(Input(i));
+        return Forward(xs);
+    }
+
+    /// <summary>The forward-mode rule of an op of two inputs linear in each (matmul, convolution): f(ȧ, b) + f(a, ḃ).</summary>
+    protected Tensor? BilinearJvp(Tensor?[] t) =>
+        Sum(t[0] is null ? null : Forward([t[0]!, Input(1)]), t[1] is null ? null : Forward([Input(0), t[1]!]), OutputShape);
+
+    /// <summary>
+    /// The sum of tangent terms, either of which may be null (zero), broadcast to the output's
+    /// <paramref name="shape"/> (a term of a broadcast input has that input's shape).
+    /// </summary>
+    protected static Tensor? Sum(Tensor? a, Tensor? b, int[] shape)
+    {
+        var s = a is null ? b : b is null ? a : a + b;
+        return s is null || Shapes.Equal(s.ShapeArray, shape) ? s : s.Expand(shape);
+    }
+
+    /// <summary>Runs <see cref="Jvp"/> with the output readable through <see cref="Output"/>.</summary>
+    internal Tensor? RunJvp(Tensor output, Tensor?[] tangents)
+    {
+        var saved = _output;
+        _output = output;
+        _outputShape = output.ShapeArray;
+        _outputDType = output.DType;
+        try { return Jvp(output, tangents); }
+        finally { _output = saved; }
     }
 
     /// <summary>The sequence number a node reading <paramref name="t"/> must exceed.</summary>

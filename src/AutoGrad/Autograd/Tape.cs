@@ -299,6 +299,10 @@ public static class Tape
         if (createGraph && !node.IsBackwardDifferentiable)
             throw new AutogradException(
                 $"backward: '{node.Name}' (recorded at {node.Site}) has a backward rule that is not differentiable, so a higher-order derivative through it cannot be computed (createGraph: true).");
+        bool dual = ForwardMode.AnyOpen && CarriesTangent(node, g);
+        if (dual && !node.IsBackwardDifferentiable)
+            throw new AutogradException(
+                $"backward: '{node.Name}' (recorded at {node.Site}) has a backward rule that is not differentiable, so forward mode cannot carry a tangent through its gradient (forward over reverse).");
         node.CheckSavedVersions();
         int count = node.InputCount;
         // One gradient array per arity and backward call, cleared before reuse.
@@ -312,7 +316,7 @@ public static class Tape
         // A slice of a tensor sliced many times (the time steps of an input projection, the gates
         // of an LSTM) adds its gradient into the region of the input's gradient so far, rather than
         // zero-padding it to the full shape and summing two full tensors.
-        if (count == 1 && !createGraph && observer is null && node.Input(0) is { RequiresGrad: true, Producer: { PendingGradOwned: true, PendingGrad: { } pending } }
+        if (count == 1 && !createGraph && !dual && observer is null && node.Input(0) is { RequiresGrad: true, Producer: { PendingGradOwned: true, PendingGrad: { } pending } }
             && node.TryAddGradientInto(pending, g))
             return;
         node.Backward(g, grads);
@@ -335,9 +339,18 @@ public static class Tape
         }
     }
 
+    /// <summary>Whether the gradient, an input or the output of <paramref name="node"/> is dual (forward over reverse runs through its backward).</summary>
+    private static bool CarriesTangent(Node node, Tensor g)
+    {
+        if (ForwardMode.HasTangent(g)) return true;
+        for (int i = 0; i < node.InputCount; i++) if (ForwardMode.HasTangent(node.Input(i))) return true;
+        return false;
+    }
+
     private static void AccumulateLeaf(Tensor leaf, Tensor g, bool createGraph)
     {
-        if (createGraph) leaf.Grad = leaf.Grad is null ? g : GradientSumNode.Apply(leaf.Grad, g);
+        // A dual gradient keeps its tangent (forward over reverse): summed by an op, never into a buffer.
+        if (createGraph || ForwardMode.HasTangent(g)) leaf.Grad = leaf.Grad is null ? g : GradientSumNode.Apply(leaf.Grad, g);
         else Launch.Run(new AccumulateLaunch(leaf, g), g);
     }
 

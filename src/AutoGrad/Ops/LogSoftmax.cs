@@ -27,7 +27,7 @@ internal sealed class LogSoftmaxNode : Node, INodeType<LogSoftmaxNode>
         var (outer, n, inner) = Dispatch.Split(x.ShapeArray, a);
         var y = Tensor.EmptyLike(x);
         Launch.Run(new ForwardLaunch(x, y, outer, n, inner), x);
-        if (Dispatch.ShouldRecord(x))
+        if (Dispatch.NeedsNode(x))
         {
             var node = New<LogSoftmaxNode>();
             node._axis = a;
@@ -38,10 +38,12 @@ internal sealed class LogSoftmaxNode : Node, INodeType<LogSoftmaxNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axis, "", 0);
 
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => t[0] is null ? null : t[0]! - (y.Exp() * t[0]!).Sum(_axis, keepDim: true);
+
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
         // Under create-graph the rule must itself be recorded, so it is written in ops; otherwise one fused pass.
-        if (Tape.IsRecording)
+        if (BackwardInOps)
         {
             grads[0] = g - Output.Exp() * g.Sum(_axis, keepDim: true);
             return;

@@ -25,11 +25,18 @@ internal sealed class WhereNode : Node, INodeType<WhereNode>
             throw ShapeErrors.NotBroadcastable("where", ("cond", cond.ShapeArray), ("a", a.ShapeArray), ("b", b.ShapeArray));
         var y = Tensor.Empty(shape, a.DType);
         Launch.Run(new WhereLaunch(cond, a, b, y), cond, a, b);
-        if ((a.RequiresGrad || b.RequiresGrad) && Tape.IsRecording) Record(New<WhereNode>(), y, [cond.Detach(), a, b], file, line);
+        if (Ops.Dispatch.NeedsNode(a, b)) Record(New<WhereNode>(), y, [cond.Detach(), a, b], file, line);
         return y;
     }
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], x[1], x[2], "", 0);
+
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t)
+    {
+        if (t[1] is null && t[2] is null) return null;
+        var zero = Tensor.Scalar(0, y.DType);
+        return Tensor.Where(Input(0), t[1] ?? zero, t[2] ?? zero).Expand(y.ShapeArray);
+    }
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

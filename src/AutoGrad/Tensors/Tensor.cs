@@ -31,6 +31,33 @@ public sealed partial class Tensor
 
         /// <summary>The buffer object this handle owns and recycles with its step scope (op results inside a StepScope only).</summary>
         public Storage? Recycled;
+
+        /// <summary>Forward mode: the tangent at each dual level this tensor is dual at, newest first.</summary>
+        public Autograd.TangentEntry? Tangents;
+    }
+
+    /// <summary>Forward mode: this tensor's tangents, one per dual level, newest first (closed levels included until replaced).</summary>
+    internal Autograd.TangentEntry? Tangents => _extras?.Tangents;
+
+    /// <summary>The tangent at <paramref name="level"/> when it is open and seen by ops now, else null (zero).</summary>
+    internal Tensor? TangentAt(Autograd.DualLevel level)
+    {
+        for (var e = _extras?.Tangents; e is not null; e = e.Next)
+            if (ReferenceEquals(e.Level, level)) return Autograd.ForwardMode.IsLive(level) ? e.Value : null;
+        return null;
+    }
+
+    /// <summary>Sets the tangent at <paramref name="level"/>, dropping tangents of closed levels on the way.</summary>
+    internal void SetTangent(Autograd.DualLevel level, Tensor tangent)
+    {
+        Autograd.TangentEntry? kept = null;
+        var list = new List<Autograd.TangentEntry>();
+        for (var e = _extras?.Tangents; e is not null; e = e.Next)
+            if (e.Level.IsOpen && !ReferenceEquals(e.Level, level)) list.Add(e);
+        list.Add(new(level, tangent, null));
+        list.Sort((a, b) => a.Level.Id.CompareTo(b.Level.Id));
+        foreach (var e in list) kept = new(e.Level, e.Value, kept);
+        More.Tangents = kept;
     }
 
     private Extras? _extras;
@@ -132,6 +159,7 @@ public sealed partial class Tensor
         StoredGrad = null;
         GradPendingZero = false;
         _requiresGrad = false;
+        if (_extras is not null) _extras.Tangents = null;
     }
 
     /// <summary>A zero-filled op result, for kernels that write only some elements or accumulate.</summary>
@@ -365,6 +393,10 @@ public sealed partial class Tensor
             throw new InvalidOperationException(
                 $"{op}: in-place change of a tensor that requires grad while the tape is recording would corrupt its gradients; " +
                 "wrap the change in 'using (Tape.NoGrad()) { ... }' or change a .Detach()ed copy");
+        if (Autograd.ForwardMode.HasTangent(this))
+            throw new InvalidOperationException(
+                $"{op}: in-place change of a dual tensor (one carrying a forward-mode tangent) would leave its tangent stale; " +
+                "compute a new tensor instead, or change it outside the dual level");
     }
 
     /// <summary>Copies the values of <paramref name="source"/> (same shape and dtype) into this tensor, in place.</summary>

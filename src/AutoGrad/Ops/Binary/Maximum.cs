@@ -18,6 +18,13 @@ internal sealed class MaximumNode : BinaryNode<MaximumNode, MaximumKernel>, INod
     public override string Name => "maximum";
     public override string Rule => "y = max(a, b);  ∂y/∂a = [a > b] + ½[a = b], ∂y/∂b = [b > a] + ½[a = b]";
 
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t)
+    {
+        Tensor a = Input(0), b = Input(1);
+        var half = Tensor.Eq(a, b) * 0.5;
+        return Sum(t[0]?.SafeMul(Tensor.Gt(a, b) + half), t[1]?.SafeMul(Tensor.Lt(a, b) + half), y.ShapeArray);
+    }
+
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
         Tensor a = Input(0), b = Input(1);

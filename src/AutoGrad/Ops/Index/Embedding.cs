@@ -29,7 +29,7 @@ internal sealed class EmbeddingNode : Node, INodeType<EmbeddingNode>
         if (paddingIndex >= n) throw new ArgumentOutOfRangeException(nameof(paddingIndex), paddingIndex, $"embedding: padding index {paddingIndex} is outside the table of {n} rows");
         var y = Tensor.Empty([index.Length, dim], weight.DType);
         var bound = Launch.RunIndexed("embedding", new EmbeddingLaunch(weight, y, n, dim), index, weight);
-        if (Dispatch.ShouldRecord(weight))
+        if (Dispatch.NeedsNode(weight))
         {
             var node = New<EmbeddingNode>();
             (node._index, node._paddingIndex) = (IndexRef.Keep(index, bound), paddingIndex);
@@ -44,6 +44,8 @@ internal sealed class EmbeddingNode : Node, INodeType<EmbeddingNode>
     }
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _index.Span, _paddingIndex, "", 0);
+
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => t[0] is null ? null : Forward([_keep is null ? t[0]! : t[0]! * _keep]); // the padding row carries no tangent, as it gets no gradient
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

@@ -33,7 +33,7 @@ internal sealed class BatchNormNode : Node, INodeType<BatchNormNode>
         var stats = Tensor.Empty(Shapes.Keep([2, c]), x.DType);
         var y = Tensor.EmptyLike(x);
         Launch.Run(new ForwardLaunch(x, weight, stats, y, eps), x, weight);
-        bool record = weight is null ? Dispatch.ShouldRecord(x) : Dispatch.ShouldRecord(x, weight);
+        bool record = weight is null ? Dispatch.NeedsNode(x) : Dispatch.NeedsNode(x, weight);
         if (record)
         {
             var node = New<BatchNormNode>();
@@ -51,7 +51,7 @@ internal sealed class BatchNormNode : Node, INodeType<BatchNormNode>
         var x = Input(0);
         Tensor? weight = InputCount > 1 ? Input(1) : null;
         bool needX = NeedsGrad(0), needW = weight is not null && NeedsGrad(1);
-        if (Tape.IsRecording)
+        if (BackwardInOps)
         {
             RecordedBackward(g, x, weight, needX, needW, grads);
             return;
@@ -66,6 +66,27 @@ internal sealed class BatchNormNode : Node, INodeType<BatchNormNode>
     // The same rule in ops, with x̂ recomputed from x so that it is differentiable too.
     private void RecordedBackward(Tensor g, Tensor x, Tensor? weight, bool needX, bool needW, Tensor?[] grads)
     {
+        var (axes, statShape, perChannel, inv, xhat) = Normalized(x);
+        if (needW) grads[1] = (g * xhat).Sum(axes).Reshape(weight!.ShapeArray);
+        if (!needX) return;
+        var gs = weight is null ? g : g * weight.Reshape(statShape);
+        grads[0] = inv * (gs - gs.Sum(axes, keepDim: true) * perChannel - xhat * ((gs * xhat).Sum(axes, keepDim: true) * perChannel));
+    }
+
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t)
+    {
+        Tensor x = Input(0), tx = t[0] ?? Tensor.ZerosLike(x);
+        Tensor? weight = InputCount > 1 ? Input(1) : null, tw = InputCount > 1 ? t[1] : null;
+        var (axes, statShape, perChannel, inv, xhat) = Normalized(x);
+        // ẋ̂ = (ẋ − mean ẋ − x̂·mean(x̂·ẋ))/√(σ² + eps); ẏ = γ·ẋ̂ + γ̇·x̂
+        var dxhat = inv * (tx - tx.Sum(axes, keepDim: true) * perChannel - xhat * ((tx * xhat).Sum(axes, keepDim: true) * perChannel));
+        var dy = weight is null ? dxhat : dxhat * weight.Reshape(statShape);
+        return tw is null ? dy : dy + xhat * tw.Reshape(statShape);
+    }
+
+    /// <summary>The reduced axes (all but 1), the [1, C, 1, ...] shape, 1/n per channel, 1/√(σ² + eps) and x̂, in ops from x.</summary>
+    private (int[] Axes, int[] StatShape, double PerChannel, Tensor Inv, Tensor Xhat) Normalized(Tensor x)
+    {
         Span<int> stat = stackalloc int[x.Rank];
         Span<int> ax = stackalloc int[x.Rank - 1];
         for (int d = 0; d < x.Rank; d++) stat[d] = d == 1 ? x.ShapeArray[1] : 1;
@@ -76,11 +97,7 @@ internal sealed class BatchNormNode : Node, INodeType<BatchNormNode>
         double perChannel = 1.0 / (x.Numel / x.ShapeArray[1]);
         var centred = x - x.Sum(axes, keepDim: true) * perChannel;
         var inv = ((centred * centred).Sum(axes, keepDim: true) * perChannel + _eps).Pow(-0.5);
-        var xhat = centred * inv;
-        if (needW) grads[1] = (g * xhat).Sum(axes).Reshape(weight!.ShapeArray);
-        if (!needX) return;
-        var gs = weight is null ? g : g * weight.Reshape(statShape);
-        grads[0] = inv * (gs - gs.Sum(axes, keepDim: true) * perChannel - xhat * ((gs * xhat).Sum(axes, keepDim: true) * perChannel));
+        return (axes, statShape, perChannel, inv, centred * inv);
     }
 
     private static (int N, int C, int S) View(Tensor x)

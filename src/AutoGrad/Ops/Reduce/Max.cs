@@ -28,7 +28,7 @@ internal sealed class MaxNode : Node, INodeType<MaxNode>
         var kept = Shapes.ReducedKept(x.ShapeArray, ax, keepDim: true);
         var y = Reduction.Run(x, ax, kept, max: true);
         if (!keepDim) y = y.ReshapeView(Shapes.ReducedKept(x.ShapeArray, ax, keepDim: false));
-        if (Dispatch.ShouldRecord(x))
+        if (Dispatch.NeedsNode(x))
         {
             var node = New<MaxNode>();
             (node._axes, node._kept, node._keepDim) = (ax, kept, keepDim);
@@ -38,6 +38,15 @@ internal sealed class MaxNode : Node, INodeType<MaxNode>
     }
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axes, _keepDim, "", 0);
+
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t)
+    {
+        if (t[0] is null) return null;
+        // The reverse rule's mask (ties share equally): ẏ is the mean of ẋ over the maxima.
+        var mask = Tensor.Eq(Input(0).Detach(), y.Detach().Reshape(_kept));
+        mask = mask / mask.Sum(_axes, keepDim: true);
+        return t[0]!.SafeMul(mask).Sum(_axes, _keepDim);
+    }
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

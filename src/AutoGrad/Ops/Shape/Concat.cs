@@ -45,7 +45,7 @@ internal sealed class ConcatNode : Node, INodeType<ConcatNode>
             Launch.Run(new SliceLaunch(t, y, outer, total, inner, offset, len, pad: true), t);
             offset += len;
         }
-        if (record && Tape.IsRecording)
+        if (record && Tape.IsRecording || ForwardMode.AnyOpen && Dispatch.NeedsNode([.. tensors]))
         {
             var node = New<ConcatNode>();
             node._axis = a;
@@ -55,6 +55,8 @@ internal sealed class ConcatNode : Node, INodeType<ConcatNode>
     }
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x, _axis, "", 0);
+
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

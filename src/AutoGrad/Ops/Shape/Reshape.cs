@@ -18,11 +18,24 @@ internal sealed class ReshapeNode : Node, INodeType<ReshapeNode>
     {
         if (Shapes.Equal(shape, x.ShapeArray)) return x;
         var y = x.ReshapeView(shape);
-        if (Dispatch.ShouldRecord(x)) Record(New<ReshapeNode>(), y, x, file, line);
+        if (Dispatch.NeedsNode(x)) Record(New<ReshapeNode>(), y, x, file, line);
+        return y;
+    }
+
+    /// <summary>
+    /// A new handle on x's storage and shape, recorded like a reshape (so it stays on x's graph and
+    /// carries x's visible tangents): how a dual tensor is made from a primal without changing it.
+    /// </summary>
+    internal static Tensor Alias(Tensor x)
+    {
+        var y = x.ReshapeView(x.ShapeArray);
+        if (Dispatch.NeedsNode(x)) Record(New<ReshapeNode>(), y, x, "", 0);
         return y;
     }
 
     protected internal override Tensor Forward(Tensor[] x) => x[0].Reshape(OutputShape);
+
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => t[0]?.Reshape(y.ShapeArray);
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Reshape(Input(0).ShapeArray);
 }
 

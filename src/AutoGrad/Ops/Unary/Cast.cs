@@ -19,7 +19,7 @@ internal sealed class CastNode : Node, INodeType<CastNode>
         if (dtype == x.DType) return x;
         var y = Tensor.Empty(x.ShapeArray, dtype);
         Launch.Run(new CastLaunch(x, y), x);
-        if (Ops.Dispatch.ShouldRecord(x))
+        if (Ops.Dispatch.NeedsNode(x))
         {
             var node = New<CastNode>();
             node._source = x.DType;
@@ -29,6 +29,8 @@ internal sealed class CastNode : Node, INodeType<CastNode>
     }
 
     protected internal override Tensor Forward(Tensor[] x) => x[0].DType == _source ? Apply(x[0], OutputDType, "", 0) : x[0].Reshape(OutputShape);
+
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => t[0]?.To(y.DType);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.To(Input(0).DType);
 

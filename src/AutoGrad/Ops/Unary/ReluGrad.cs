@@ -23,11 +23,13 @@ internal sealed class ReluGradNode : Node, INodeType<ReluGradNode>
         Guard.SameShape("relu_grad", x, g);
         var y = Tensor.EmptyLike(g);
         Launch.Run(new ReluGradLaunch(x, g, y), x, g);
-        if (Dispatch.ShouldRecord(g)) Record(New<ReluGradNode>(), y, x.Detach(), g, file, line);
+        if (Dispatch.NeedsNode(g)) Record(New<ReluGradNode>(), y, x.Detach(), g, file, line);
         return y;
     }
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], x[1], "", 0);
+
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => t[1] is null ? null : Tensor.ReluGrad(Input(0), t[1]!); // x is a constant (detached)
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

@@ -13,11 +13,22 @@ internal abstract class UnaryNode<TSelf, K> : Node where TSelf : UnaryNode<TSelf
     public static Tensor Apply(Tensor x, string file, int line)
     {
         var y = Dispatch.Unary<K>(x);
-        if (Dispatch.ShouldRecord(x)) Record(New<TSelf>(), y, x, file, line);
+        if (Dispatch.NeedsNode(x)) Record(New<TSelf>(), y, x, file, line);
         return y;
     }
 
     protected internal sealed override Tensor Forward(Tensor[] x) => Apply(x[0], "", 0);
+
+    /// <summary>An elementwise op's Jacobian is diagonal, so J·v is Jᵀ·v: the reverse rule applied to the tangent.</summary>
+    protected internal sealed override Tensor? Jvp(Tensor y, Tensor?[] t) => DiagonalJvp(this, t[0]);
+
+    internal static Tensor? DiagonalJvp(Node node, Tensor? t)
+    {
+        if (t is null) return null;
+        var r = new Tensor?[1];
+        node.Backward(t, r);
+        return r[0];
+    }
 }
 
 /// <summary>
@@ -33,7 +44,7 @@ internal abstract class ScalarNode<TSelf, K> : Node where TSelf : ScalarNode<TSe
     public static Tensor Apply(Tensor x, double c, string file, int line)
     {
         var y = Dispatch.Unary<K>(x, c);
-        if (Dispatch.ShouldRecord(x))
+        if (Dispatch.NeedsNode(x))
         {
             var node = New<TSelf>();
             node.C = c;
@@ -43,4 +54,7 @@ internal abstract class ScalarNode<TSelf, K> : Node where TSelf : ScalarNode<TSe
     }
 
     protected internal sealed override Tensor Forward(Tensor[] x) => Apply(x[0], C, "", 0);
+
+    /// <summary>Elementwise, so J·v is the reverse rule applied to the tangent (as for <see cref="UnaryNode{TSelf, K}"/>).</summary>
+    protected internal sealed override Tensor? Jvp(Tensor y, Tensor?[] t) => UnaryNode<SigmoidNode, SigmoidKernel>.DiagonalJvp(this, t[0]);
 }
