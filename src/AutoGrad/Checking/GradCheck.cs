@@ -36,7 +36,7 @@ public static class GradCheck
         var (dEps, dAtol, dRtol) = GradCheckOptions.Defaults(analyticType);
         double eps = options.Eps ?? dEps, atol = options.Atol ?? dAtol, rtol = options.Rtol ?? dRtol;
         Guard.Positive("GradCheck", "Eps", eps);
-        var ctx = new Context(f, inputs, check, eps, atol, rtol, options.AllowKinks);
+        var ctx = new Context(f, inputs, check, eps, atol, rtol, options.AllowKinks, options.Forward);
         return options.Fast ? ctx.RunFast(options.Seed) : ctx.RunFull();
     }
 
@@ -57,7 +57,7 @@ public static class GradCheck
     public static void Assert(Func<Tensor, Tensor> f, Tensor input, GradCheckOptions? options = null) =>
         Assert(xs => f(xs[0]), [input], options);
 
-    private sealed class Context(Func<Tensor[], Tensor> f, Tensor[] inputs, bool[] check, double eps, double atol, double rtol, bool allowKinks)
+    private sealed class Context(Func<Tensor[], Tensor> f, Tensor[] inputs, bool[] check, double eps, double atol, double rtol, bool allowKinks, bool forward)
     {
         private readonly List<GradCheckMismatch> _mismatches = [];
         private int _entries, _kinks;
@@ -128,6 +128,9 @@ public static class GradCheck
                 }
             }
 
+            // forwardCols[i][e * ny + j] = (J·eₑ)_j from dual tensors, eₑ the basis vector of element e of input i
+            var forwardCols = forward ? ForwardColumns(ny) : null;
+
             var nx = NumericInputs();
             var f0 = Evaluate(nx);
             if (f0.Length != ny)
@@ -145,10 +148,35 @@ public static class GradCheck
                     var fm = Evaluate(nx);
                     data[e] = v;
                     for (int j = 0; j < ny; j++)
+                    {
                         Compare(i, e, j, y.ShapeArray, analytic[i][e * ny + j], fp[j], fm[j], f0[j]);
+                        if (forwardCols is not null) Compare(i, e, j, y.ShapeArray, forwardCols[i][e * ny + j], fp[j], fm[j], f0[j], isForward: true);
+                    }
                 }
             }
             return new GradCheckResult(_mismatches, _entries, _kinks, eps, atol, rtol, fast: false);
+        }
+
+        /// <summary>Plain copies (no grad) in the inputs' dtypes, for forward mode.</summary>
+        private Tensor[] ForwardInputs() => [.. inputs.Select(x => x.Detach().Clone())];
+
+        private double[][] ForwardColumns(int ny)
+        {
+            var cols = new double[inputs.Length][];
+            var xs = ForwardInputs();
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                if (!check[i]) continue;
+                cols[i] = new double[inputs[i].Numel * ny];
+                for (int e = 0; e < inputs[i].Numel; e++)
+                {
+                    var tangents = xs.Select(Tensor.ZerosLike).ToArray();
+                    tangents[i].SetFlat(e, 1);
+                    var t = Derivatives.Jvp(f, xs, tangents).Tangent.ToDoubleArray();
+                    for (int j = 0; j < ny; j++) cols[i][e * ny + j] = t[j];
+                }
+            }
+            return cols;
         }
 
         public GradCheckResult RunFast(ulong seed)
@@ -182,6 +210,20 @@ public static class GradCheck
                 }
             }
 
+            double forwardAnalytic = 0;
+            if (forward)
+            {
+                var xs = ForwardInputs();
+                var tangents = new Tensor[inputs.Length];
+                for (int i = 0; i < inputs.Length; i++)
+                {
+                    tangents[i] = Tensor.ZerosLike(xs[i]);
+                    if (check[i]) for (int e = 0; e < u[i].Length; e++) tangents[i].SetFlat(e, u[i][e]);
+                }
+                var t = Derivatives.Jvp(f, xs, tangents).Tangent.ToDoubleArray();
+                for (int j = 0; j < v.Length; j++) forwardAnalytic += t[j] * v[j];
+            }
+
             var nx = NumericInputs();
             var baseVals = new double[inputs.Length][];
             for (int i = 0; i < inputs.Length; i++) baseVals[i] = nx[i].SpanD.ToArray();
@@ -200,6 +242,7 @@ public static class GradCheck
             }
             double p = Project(eps), m = Project(-eps), z = Project(0);
             Compare(-1, -1, -1, y.ShapeArray, analytic, p, m, z);
+            if (forward) Compare(-1, -1, -1, y.ShapeArray, forwardAnalytic, p, m, z, isForward: true);
             return new GradCheckResult(_mismatches, _entries, _kinks, eps, atol, rtol, fast: true);
         }
 
@@ -213,7 +256,7 @@ public static class GradCheck
             return v;
         }
 
-        private void Compare(int input, int element, int output, int[] outShape, double analytic, double fp, double fm, double f0)
+        private void Compare(int input, int element, int output, int[] outShape, double analytic, double fp, double fm, double f0, bool isForward = false)
         {
             _entries++;
             double numeric = (fp - fm) / (2 * eps);
@@ -233,7 +276,7 @@ public static class GradCheck
             int[] elem = input < 0 ? [] : Unravel(element, inputs[input].ShapeArray);
             int[] outIdx = output < 0 || outShape.Length == 0 ? [] : Unravel(output, outShape);
             string desc = input < 0 ? "all inputs, random direction" : Node.Describe(inputs[input]);
-            _mismatches.Add(new GradCheckMismatch(input, desc, elem, outIdx, numeric, analytic, tol));
+            _mismatches.Add(new GradCheckMismatch(input, desc, elem, outIdx, numeric, analytic, tol, isForward));
         }
     }
 

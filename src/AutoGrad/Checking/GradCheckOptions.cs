@@ -22,6 +22,14 @@ public sealed record GradCheckOptions
     /// </summary>
     public bool Fast { get; init; }
 
+    /// <summary>
+    /// Also check the forward-mode rules (JVP): every Jacobian column computed with dual tensors
+    /// (<see cref="Autograd.Derivatives.Jvp(Func{Tensor[], Tensor}, Tensor[], Tensor[])"/>, one
+    /// forward pass per input element) against the same central differences; in fast mode the
+    /// projection vᵀ(J·u). A custom op without a forward-mode rule then fails with a clear error.
+    /// </summary>
+    public bool Forward { get; init; }
+
     /// <summary>Seed for the random directions of fast mode.</summary>
     public ulong Seed { get; init; }
 

@@ -8,7 +8,8 @@ namespace AutoGrad.Checking;
 /// <param name="Numeric">Central difference, in float64.</param>
 /// <param name="Analytic">The tape's value.</param>
 /// <param name="Tolerance">atol + rtol·|numeric|.</param>
-public sealed record GradCheckMismatch(int Input, string InputDescription, int[] Element, int[] OutputElement, double Numeric, double Analytic, double Tolerance)
+/// <param name="Forward">True when the analytic value came from forward mode (a JVP rule), false for the tape (reverse mode).</param>
+public sealed record GradCheckMismatch(int Input, string InputDescription, int[] Element, int[] OutputElement, double Numeric, double Analytic, double Tolerance, bool Forward = false)
 {
     /// <summary>|analytic − numeric|.</summary>
     public double Error => Math.Abs(Analytic - Numeric);
@@ -18,7 +19,7 @@ public sealed record GradCheckMismatch(int Input, string InputDescription, int[]
     {
         string at = Element.Length == 0 ? "" : $" at element [{string.Join(", ", Element)}]";
         string of = OutputElement.Length == 0 ? "" : $" of output element [{string.Join(", ", OutputElement)}]";
-        return $"input {Input} ({InputDescription}){at}{of}: numeric {Numeric:G8}, analytic {Analytic:G8}, error {Error:G3} > tolerance {Tolerance:G3}";
+        return $"{(Forward ? "forward mode (JVP), " : "")}input {Input} ({InputDescription}){at}{of}: numeric {Numeric:G8}, analytic {Analytic:G8}, error {Error:G3} > tolerance {Tolerance:G3}";
     }
 }
 

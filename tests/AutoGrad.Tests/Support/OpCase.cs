@@ -62,6 +62,7 @@ public sealed record CaseInfo(int[][] Shapes, Generator Random, int Flags = 0)
 /// <param name="Make">Builds the function to check once per case (so its random choices stay fixed across evaluations).</param>
 /// <param name="Domains">Value domain of each input (the last one repeats).</param>
 /// <param name="Checked">Which inputs are differentiated (default: all).</param>
+/// <param name="Float32Inside">The function rounds through float32, so two exact ways of computing one derivative agree to float32 precision only.</param>
 public sealed record OpCase(
     string Name,
     (int Min, int Max) Dims,
@@ -71,7 +72,8 @@ public sealed record OpCase(
     bool[]? Checked = null,
     double? Atol = null,
     double? Rtol = null,
-    double? Eps = null)
+    double? Eps = null,
+    bool Float32Inside = false)
 {
     public Domain DomainOf(int input) => Domains[Math.Min(input, Domains.Length - 1)];
 
