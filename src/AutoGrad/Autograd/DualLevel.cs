@@ -68,7 +68,7 @@ public sealed class DualLevel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(t);
         ThrowIfClosed();
-        using (ForwardMode.Hide(this)) return ReshapeNode.Alias(t);
+        using (ForwardMode.Hide(this)) return AliasNode.Apply(t);
     }
 
     /// <summary>Closes the level: tangents at it are dropped from every tensor that still holds one (they read as zero).</summary>

@@ -21,11 +21,11 @@ internal sealed class GradientSumNode : Node, INodeType<GradientSumNode>
     {
         var y = Tensor.Empty(a.ShapeArray, a.DType);
         Launch.Run(new BinaryLaunch<AddKernel>(a, b, y), a, b);
-        if (Ops.Dispatch.NeedsNode(a, b)) Record(New<GradientSumNode>(), y, a, b, "", 0);
+        if (Node.NeedsNode(a, b)) Record(New<GradientSumNode>(), y, a, b, "", 0);
         return y;
     }
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => Sum(t[0], t[1], y.ShapeArray);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => t[0] is null ? t[1] : t[1] is null ? t[0] : Apply(t[0]!, t[1]!);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

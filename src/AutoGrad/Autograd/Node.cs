@@ -144,10 +144,17 @@ public abstract class Node
 
     /// <summary>
     /// True when a backward rule must be written in tensor ops rather than a fused kernel: when the
-    /// tape records the backward (create-graph), or a dual level is open (the gradient may carry a
-    /// tangent: forward over reverse).
+    /// tape records the backward (create-graph), or the gradient <paramref name="g"/>, an input or
+    /// the output carries a tangent (forward over reverse).
     /// </summary>
-    protected static bool BackwardInOps => Tape.IsRecording || ForwardMode.AnyOpen;
+    protected bool BackwardInOps(Tensor g)
+    {
+        if (Tape.IsRecording) return true;
+        if (!ForwardMode.AnyOpen) return false;
+        if (ForwardMode.HasTangent(g) || _output is { } y && ForwardMode.HasTangent(y)) return true;
+        for (int i = 0; i < InputCount; i++) if (ForwardMode.HasTangent(Input(i))) return true;
+        return false;
+    }
 
     /// <summary>True when input i needs a gradient.</summary>
     protected bool NeedsGrad(int i) => Input(i).RequiresGrad;
@@ -257,36 +264,6 @@ public abstract class Node
     protected internal virtual Tensor? Jvp(Tensor output, Tensor?[] tangents) =>
         throw new AutogradException($"forward mode: '{Name}' has no forward-mode (JVP) rule, so a dual tensor cannot pass through it");
 
-    /// <summary>
-    /// The forward-mode rule of an op linear in its inputs (reshape, slice, sum, gather, pooling
-    /// windows, ...): the op itself, with its parameters, applied to the tangents (zeros for an input
-    /// without one).
-    /// </summary>
-    protected Tensor? LinearJvp(Tensor?[] t)
-    {
-        if (t.Length == 1) return t[0] is null ? null : Forward([t[0]!]);
-        bool any = false;
-        foreach (var ti in t) any |= ti is not null;
-        if (!any) return null;
-        var xs = new Tensor[t.Length];
-        for (int i = 0; i < xs.Length; i++) xs[i] = t[i] ?? Tensor.ZerosLike(Input(i));
-        return Forward(xs);
-    }
-
-    /// <summary>The forward-mode rule of an op of two inputs linear in each (matmul, convolution): f(ȧ, b) + f(a, ḃ).</summary>
-    protected Tensor? BilinearJvp(Tensor?[] t) =>
-        Sum(t[0] is null ? null : Forward([t[0]!, Input(1)]), t[1] is null ? null : Forward([Input(0), t[1]!]), OutputShape);
-
-    /// <summary>
-    /// The sum of tangent terms, either of which may be null (zero), broadcast to the output's
-    /// <paramref name="shape"/> (a term of a broadcast input has that input's shape).
-    /// </summary>
-    protected static Tensor? Sum(Tensor? a, Tensor? b, int[] shape)
-    {
-        var s = a is null ? b : b is null ? a : a + b;
-        return s is null || Shapes.Equal(s.ShapeArray, shape) ? s : s.Expand(shape);
-    }
-
     /// <summary>Runs <see cref="Jvp"/> with the output readable through <see cref="Output"/>.</summary>
     internal Tensor? RunJvp(Tensor output, Tensor?[] tangents)
     {
@@ -296,6 +273,30 @@ public abstract class Node
         _outputDType = output.DType;
         try { return Jvp(output, tangents); }
         finally { _output = saved; }
+    }
+
+    /// <summary>
+    /// Whether an op on <paramref name="a"/> makes a node: to record on the tape (a requires grad and
+    /// the tape records), or to carry a forward-mode tangent (a is dual at an open level). Either way
+    /// the op hands the node to <see cref="Record(Node, Tensor, Tensor, string, int)"/>, which does both.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static bool NeedsNode(Tensor a) => a.RequiresGrad && Tape.IsRecording || ForwardMode.HasTangent(a);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static bool NeedsNode(Tensor a, Tensor b) => (a.RequiresGrad || b.RequiresGrad) && Tape.IsRecording || ForwardMode.HasTangent(a) || ForwardMode.HasTangent(b);
+
+    /// <summary><see cref="NeedsNode(Tensor)"/> for an op of any number of inputs (null entries skipped).</summary>
+    internal static bool NeedsNode(ReadOnlySpan<Tensor?> inputs)
+    {
+        bool grad = false, dual = false;
+        foreach (var t in inputs)
+        {
+            if (t is null) continue;
+            grad |= t.RequiresGrad;
+            dual |= ForwardMode.HasTangent(t);
+        }
+        return grad && Tape.IsRecording || dual;
     }
 
     /// <summary>The sequence number a node reading <paramref name="t"/> must exceed.</summary>

@@ -9,30 +9,6 @@ namespace AutoGrad.Ops;
 /// </summary>
 internal static class Dispatch
 {
-    /// <summary>
-    /// Whether an op on <paramref name="a"/> makes a node: to record on the tape (a requires grad and
-    /// the tape records), or to carry a forward-mode tangent (a is dual at an open level). Either way
-    /// the op hands the node to <see cref="Node.Record(Node, Tensor, Tensor, string, int)"/>, which does both.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static bool NeedsNode(Tensor a) => a.RequiresGrad && Tape.IsRecording || ForwardMode.HasTangent(a);
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static bool NeedsNode(Tensor a, Tensor b) => (a.RequiresGrad || b.RequiresGrad) && Tape.IsRecording || ForwardMode.HasTangent(a) || ForwardMode.HasTangent(b);
-
-    /// <summary><see cref="NeedsNode(Tensor)"/> for an op of any number of inputs (null entries skipped).</summary>
-    public static bool NeedsNode(ReadOnlySpan<Tensor?> inputs)
-    {
-        bool grad = false, dual = false;
-        foreach (var t in inputs)
-        {
-            if (t is null) continue;
-            grad |= t.RequiresGrad;
-            dual |= ForwardMode.HasTangent(t);
-        }
-        return grad && Tape.IsRecording || dual;
-    }
-
     /// <summary>Below this length the scalar form beats the vector form's setup cost.</summary>
     private const int Tiny = 4;
 

@@ -27,7 +27,7 @@ internal sealed class LogSoftmaxNode : Node, INodeType<LogSoftmaxNode>
         var (outer, n, inner) = Dispatch.Split(x.ShapeArray, a);
         var y = Tensor.EmptyLike(x);
         Launch.Run(new ForwardLaunch(x, y, outer, n, inner), x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<LogSoftmaxNode>();
             node._axis = a;
@@ -43,7 +43,7 @@ internal sealed class LogSoftmaxNode : Node, INodeType<LogSoftmaxNode>
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {
         // Under create-graph the rule must itself be recorded, so it is written in ops; otherwise one fused pass.
-        if (BackwardInOps)
+        if (BackwardInOps(g))
         {
             grads[0] = g - Output.Exp() * g.Sum(_axis, keepDim: true);
             return;

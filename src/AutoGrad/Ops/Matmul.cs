@@ -33,7 +33,7 @@ internal sealed class MatmulNode : Node, INodeType<MatmulNode>
             throw ShapeErrors.InnerMismatch(a.ShapeArray, transA, b.ShapeArray, transB, transA ? a.Rank - 2 : a.Rank - 1, transB ? b.Rank - 1 : b.Rank - 2);
         var y = Tensor.Empty(Shapes.WithMatrix(a.ShapeArray, m, n), a.DType);
         Launch.Run(new MatmulLaunch(a, b, y, transA, transB, k), a, b);
-        if (Dispatch.NeedsNode(a, b))
+        if (Node.NeedsNode(a, b))
         {
             var node = New<MatmulNode>();
             (node._transA, node._transB) = (transA, transB);
@@ -44,7 +44,7 @@ internal sealed class MatmulNode : Node, INodeType<MatmulNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], x[1], _transA, _transB, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => BilinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Bilinear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

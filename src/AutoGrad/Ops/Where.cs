@@ -25,7 +25,7 @@ internal sealed class WhereNode : Node, INodeType<WhereNode>
             throw ShapeErrors.NotBroadcastable("where", ("cond", cond.ShapeArray), ("a", a.ShapeArray), ("b", b.ShapeArray));
         var y = Tensor.Empty(shape, a.DType);
         Launch.Run(new WhereLaunch(cond, a, b, y), cond, a, b);
-        if (Ops.Dispatch.NeedsNode(a, b)) Record(New<WhereNode>(), y, [cond.Detach(), a, b], file, line);
+        if (Node.NeedsNode(a, b)) Record(New<WhereNode>(), y, [cond.Detach(), a, b], file, line);
         return y;
     }
 

@@ -101,6 +101,12 @@ public static partial class OpTable
             s[c.Random.NextInt(s.Length)] = -1;
             return xs => xs[0].View(s);
         }, [Any]),
+        // Forward mode's alias (a dual made from a primal and back) inside the row: under the forward tests it nests in their level.
+        new("dual alias", (0, 3), Same(1), _ => xs =>
+        {
+            using var level = AutoGrad.Autograd.ForwardMode.Level();
+            return level.Primal(level.Dual(xs[0], xs[0].Square())) * xs[0];
+        }, [Any]),
         new("range index", (1, 3), Same(1), c =>
         {
             // x[a..b] and x[^k..b]: rows a to b of the first axis.

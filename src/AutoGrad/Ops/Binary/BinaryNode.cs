@@ -15,7 +15,7 @@ internal abstract class BinaryNode<TSelf, K> : Node where TSelf : BinaryNode<TSe
     public static Tensor Apply(Tensor a, Tensor b, string file, int line)
     {
         var y = Dispatch.Binary<K>(s_name, a, b);
-        if (Dispatch.NeedsNode(a, b)) Record(New<TSelf>(), y, a, b, file, line);
+        if (Node.NeedsNode(a, b)) Record(New<TSelf>(), y, a, b, file, line);
         return y;
     }
 
@@ -30,7 +30,7 @@ internal abstract class ProductNode<TSelf, K> : BinaryNode<TSelf, K> where TSelf
 {
     protected override bool SavesInput(int i) => NeedsGrad(1 - i);
 
-    protected internal sealed override Tensor? Jvp(Tensor y, Tensor?[] t) => Sum(t[0]?.SafeMul(Input(1)), t[1]?.SafeMul(Input(0)), y.ShapeArray);
+    protected internal sealed override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Sum(t[0]?.SafeMul(Input(1)), t[1]?.SafeMul(Input(0)), y.ShapeArray);
 
     protected internal sealed override void Backward(Tensor g, Tensor?[] grads)
     {

@@ -14,7 +14,7 @@ internal sealed class DivNode : BinaryNode<DivNode, DivKernel>, INodeType<DivNod
     public override string Rule => "y = a/b;  ∂y/∂a = 1/b, ∂y/∂b = −y/b (= −a/b²)";
     protected override bool SavesInput(int i) => i == 1 || NeedsGrad(1);
     protected override bool SavesOutput => true;
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => Sum(t[0]?.SafeMul(Input(1).Pow(-1)), t[1]?.SafeMul(-y / Input(1)), y.ShapeArray);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Sum(t[0]?.SafeMul(Input(1).Pow(-1)), t[1]?.SafeMul(-y / Input(1)), y.ShapeArray);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

@@ -22,7 +22,7 @@ internal sealed class MaximumNode : BinaryNode<MaximumNode, MaximumKernel>, INod
     {
         Tensor a = Input(0), b = Input(1);
         var half = Tensor.Eq(a, b) * 0.5;
-        return Sum(t[0]?.SafeMul(Tensor.Gt(a, b) + half), t[1]?.SafeMul(Tensor.Lt(a, b) + half), y.ShapeArray);
+        return TangentRules.Sum(t[0]?.SafeMul(Tensor.Gt(a, b) + half), t[1]?.SafeMul(Tensor.Lt(a, b) + half), y.ShapeArray);
     }
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)

@@ -13,7 +13,7 @@ internal sealed class SubNode : BinaryNode<SubNode, SubKernel>, INodeType<SubNod
     public override string Name => "sub";
     public override string Rule => "y = a − b;  ∂y/∂a = 1, ∂y/∂b = −1";
     protected override bool SavesInput(int i) => false;
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => Sum(t[0], t[1] is null ? null : -t[1]!, y.ShapeArray);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Sum(t[0], t[1] is null ? null : -t[1]!, y.ShapeArray);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

@@ -34,7 +34,7 @@ internal sealed class Conv2dNode : Node, INodeType<Conv2dNode>
         int slots = ConvGemm.Slots(g.N);
         var scratch = Tensor.Empty(Shapes.Keep([slots * ConvGemm.ForwardSlot(g)]), x.DType);
         Launch.Run(new Conv2dLaunch(x, w, b, y, scratch, g, slots), x, w, b);
-        if (Ops.Dispatch.NeedsNode([x, w, b]))
+        if (Node.NeedsNode([x, w, b]))
         {
             var node = New<Conv2dNode>();
             node._g = g;
@@ -55,7 +55,7 @@ internal sealed class Conv2dNode : Node, INodeType<Conv2dNode>
         var dx = t[0] is null ? null : Apply(t[0]!, Input(1), null, _g, "", 0);
         var dw = t[1] is null ? null : Apply(Input(0), t[1]!, null, _g, "", 0);
         var db = InputCount > 2 && t[2] is { } tb ? tb.Reshape([1, tb.ShapeArray[0], 1, 1]) : null;
-        return Sum(Sum(dx, dw, y.ShapeArray), db, y.ShapeArray);
+        return Ops.TangentRules.Sum(Ops.TangentRules.Sum(dx, dw, y.ShapeArray), db, y.ShapeArray);
     }
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)

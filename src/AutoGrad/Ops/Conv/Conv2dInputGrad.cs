@@ -26,7 +26,7 @@ internal sealed class Conv2dInputGradNode : Node, INodeType<Conv2dInputGradNode>
         int slots = ConvGemm.Slots(g.N);
         var scratch = Tensor.Empty(Shapes.Keep([ConvGemm.InputGradScratch(g, slots)]), gy.DType);
         Launch.Run(new InputGradLaunch(gy, w, dx, scratch, g, slots), gy, w);
-        if (Dispatch.NeedsNode(gy, w))
+        if (Node.NeedsNode(gy, w))
         {
             var node = New<Conv2dInputGradNode>();
             node._g = g;
@@ -37,7 +37,7 @@ internal sealed class Conv2dInputGradNode : Node, INodeType<Conv2dInputGradNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], x[1], _g, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => BilinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Bilinear(this, t);
 
     protected internal override void Backward(Tensor u, Tensor?[] grads)
     {

@@ -26,7 +26,7 @@ internal sealed class Conv2dWeightGradNode : Node, INodeType<Conv2dWeightGradNod
         int slots = ConvGemm.Slots(ConvGemm.WeightChunks(g));
         var scratch = Tensor.Empty(Shapes.Keep([ConvGemm.WeightGradScratch(g, slots)]), x.DType);
         Launch.Run(new WeightGradLaunch(x, gy, dw, scratch, g, slots), x, gy);
-        if (Dispatch.NeedsNode(x, gy))
+        if (Node.NeedsNode(x, gy))
         {
             var node = New<Conv2dWeightGradNode>();
             node._g = g;
@@ -37,7 +37,7 @@ internal sealed class Conv2dWeightGradNode : Node, INodeType<Conv2dWeightGradNod
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], x[1], _g, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => BilinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Bilinear(this, t);
 
     protected internal override void Backward(Tensor v, Tensor?[] grads)
     {

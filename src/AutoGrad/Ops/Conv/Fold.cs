@@ -20,7 +20,7 @@ internal sealed class FoldNode : Node, INodeType<FoldNode>
     {
         var y = Tensor.Empty(Shapes.Keep([g.N, g.C, g.H, g.W]), cols.DType);
         Launch.Run(new FoldLaunch(cols, y, g), cols);
-        if (Dispatch.NeedsNode(cols))
+        if (Node.NeedsNode(cols))
         {
             var node = New<FoldNode>();
             node._g = g;
@@ -30,7 +30,7 @@ internal sealed class FoldNode : Node, INodeType<FoldNode>
     }
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _g, "", 0);
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = UnfoldNode.Apply(g, _g, "", 0);
 

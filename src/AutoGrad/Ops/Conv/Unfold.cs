@@ -20,7 +20,7 @@ internal sealed class UnfoldNode : Node, INodeType<UnfoldNode>
     {
         var y = Tensor.Empty(Shapes.Keep([g.N, g.C * g.KH * g.KW, g.L]), x.DType);
         Launch.Run(new UnfoldLaunch(x, y, g), x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<UnfoldNode>();
             node._g = g;
@@ -30,7 +30,7 @@ internal sealed class UnfoldNode : Node, INodeType<UnfoldNode>
     }
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _g, "", 0);
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = FoldNode.Apply(g, _g, "", 0);
 

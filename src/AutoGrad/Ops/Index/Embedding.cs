@@ -29,7 +29,7 @@ internal sealed class EmbeddingNode : Node, INodeType<EmbeddingNode>
         if (paddingIndex >= n) throw new ArgumentOutOfRangeException(nameof(paddingIndex), paddingIndex, $"embedding: padding index {paddingIndex} is outside the table of {n} rows");
         var y = Tensor.Empty([index.Length, dim], weight.DType);
         var bound = Launch.RunIndexed("embedding", new EmbeddingLaunch(weight, y, n, dim), index, weight);
-        if (Dispatch.NeedsNode(weight))
+        if (Node.NeedsNode(weight))
         {
             var node = New<EmbeddingNode>();
             (node._index, node._paddingIndex) = (IndexRef.Keep(index, bound), paddingIndex);

@@ -27,7 +27,7 @@ internal sealed class GatherNode : Node, INodeType<GatherNode>
         Guard.Indices("gather", index, n, a);
         var y = Tensor.Empty(keepDim ? Shapes.With(x.ShapeArray, a, 1) : Shapes.Removed(x.ShapeArray, a), x.DType);
         var bound = Launch.RunIndexed("gather", new GatherLaunch(x, y, outer, n, inner, a), index, x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<GatherNode>();
             (node._axis, node._index, node._keepDim) = (a, IndexRef.Keep(index, bound), keepDim);
@@ -38,7 +38,7 @@ internal sealed class GatherNode : Node, INodeType<GatherNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axis, _index.Span, _keepDim, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = g.ScatterAdd(_axis, _index.Span, Input(0).ShapeArray[_axis]);

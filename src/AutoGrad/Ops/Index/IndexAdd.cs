@@ -27,7 +27,7 @@ internal sealed class IndexAddNode : Node, INodeType<IndexAddNode>
         var (outer, _, inner) = Dispatch.Split(shape, a);
         var y = Tensor.EmptyZeroed(shape, x.DType);
         var bound = Launch.RunIndexed("index_add", new IndexAddLaunch(x, y, outer, size, inner, a), index, x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<IndexAddNode>();
             (node._axis, node._index) = (a, IndexRef.Keep(index, bound));
@@ -38,7 +38,7 @@ internal sealed class IndexAddNode : Node, INodeType<IndexAddNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axis, _index.Span, OutputShape[_axis], "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.IndexSelect(_axis, _index.Span);
 

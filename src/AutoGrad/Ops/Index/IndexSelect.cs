@@ -24,7 +24,7 @@ internal sealed class IndexSelectNode : Node, INodeType<IndexSelectNode>
         Guard.Indices("index_select", index, n, a);
         var y = Tensor.Empty(Shapes.With(x.ShapeArray, a, index.Length), x.DType);
         var bound = Launch.RunIndexed("index_select", new IndexSelectLaunch(x, y, outer, n, inner, a), index, x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<IndexSelectNode>();
             (node._axis, node._index) = (a, IndexRef.Keep(index, bound));
@@ -35,7 +35,7 @@ internal sealed class IndexSelectNode : Node, INodeType<IndexSelectNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axis, _index.Span, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = g.IndexAdd(_axis, _index.Span, Input(0).ShapeArray[_axis]);

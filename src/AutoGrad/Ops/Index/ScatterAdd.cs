@@ -27,7 +27,7 @@ internal sealed class ScatterAddNode : Node, INodeType<ScatterAddNode>
         Guard.Indices("scatter_add", index, n, a);
         var y = Tensor.EmptyZeroed(outShape, x.DType);
         var bound = Launch.RunIndexed("scatter_add", new ScatterAddLaunch(x, y, outer, n, inner, a), index, x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<ScatterAddNode>();
             (node._axis, node._index) = (a, IndexRef.Keep(index, bound));
@@ -38,7 +38,7 @@ internal sealed class ScatterAddNode : Node, INodeType<ScatterAddNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axis, _index.Span, OutputShape[_axis], "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Gather(_axis, _index.Span);
 

@@ -26,7 +26,7 @@ internal sealed class TakeAlongNode : Node, INodeType<TakeAlongNode>
         var y = Tensor.Empty(Shapes.With(x.ShapeArray, axis, k), x.DType);
         var (outer, n, inner) = Dispatch.Split(x.ShapeArray, axis);
         Launch.Run(new AlongLaunch(x, y, index, outer, n, k, inner, put: false), x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<TakeAlongNode>();
             (node._axis, node._index) = (axis, index);
@@ -37,7 +37,7 @@ internal sealed class TakeAlongNode : Node, INodeType<TakeAlongNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axis, _index, OutputShape[_axis], "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = PutAlongNode.Apply(g, _axis, _index, Input(0).ShapeArray[_axis], "", 0);
@@ -60,7 +60,7 @@ internal sealed class PutAlongNode : Node, INodeType<PutAlongNode>
         var y = Tensor.Empty(Shapes.With(x.ShapeArray, axis, n), x.DType);
         var (outer, k, inner) = Dispatch.Split(x.ShapeArray, axis);
         Launch.Run(new AlongLaunch(y, x, index, outer, n, k, inner, put: true), x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<PutAlongNode>();
             (node._axis, node._index) = (axis, index);
@@ -71,7 +71,7 @@ internal sealed class PutAlongNode : Node, INodeType<PutAlongNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axis, _index, OutputShape[_axis], "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = TakeAlongNode.Apply(g, _axis, _index, Input(0).ShapeArray[_axis], "", 0);
 }

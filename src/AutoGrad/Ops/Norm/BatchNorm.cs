@@ -33,7 +33,7 @@ internal sealed class BatchNormNode : Node, INodeType<BatchNormNode>
         var stats = Tensor.Empty(Shapes.Keep([2, c]), x.DType);
         var y = Tensor.EmptyLike(x);
         Launch.Run(new ForwardLaunch(x, weight, stats, y, eps), x, weight);
-        bool record = weight is null ? Dispatch.NeedsNode(x) : Dispatch.NeedsNode(x, weight);
+        bool record = weight is null ? Node.NeedsNode(x) : Node.NeedsNode(x, weight);
         if (record)
         {
             var node = New<BatchNormNode>();
@@ -51,7 +51,7 @@ internal sealed class BatchNormNode : Node, INodeType<BatchNormNode>
         var x = Input(0);
         Tensor? weight = InputCount > 1 ? Input(1) : null;
         bool needX = NeedsGrad(0), needW = weight is not null && NeedsGrad(1);
-        if (BackwardInOps)
+        if (BackwardInOps(g))
         {
             RecordedBackward(g, x, weight, needX, needW, grads);
             return;

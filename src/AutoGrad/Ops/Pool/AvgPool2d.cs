@@ -28,7 +28,7 @@ internal sealed class AvgPool2dNode : Node, INodeType<AvgPool2dNode>
     {
         var y = Tensor.Empty(Pool2dArguments.OutputShape(x.ShapeArray, g), x.DType);
         Launch.Run(new ForwardLaunch(x, y, g, countIncludePad), x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<AvgPool2dNode>();
             (node._g, node._countIncludePad) = (g, countIncludePad);
@@ -39,7 +39,7 @@ internal sealed class AvgPool2dNode : Node, INodeType<AvgPool2dNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _g, _countIncludePad, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = AvgPool2dBackwardNode.Apply(g, _g, _countIncludePad, Input(0).ShapeArray, "", 0);

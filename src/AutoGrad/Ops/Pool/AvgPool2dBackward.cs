@@ -24,7 +24,7 @@ internal sealed class AvgPool2dBackwardNode : Node, INodeType<AvgPool2dBackwardN
     {
         var dx = Tensor.Empty(inputShape, dy.DType);
         Launch.Run(new SpreadLaunch(dy, dx, g, countIncludePad), dy);
-        if (Ops.Dispatch.NeedsNode(dy))
+        if (Node.NeedsNode(dy))
         {
             var node = New<AvgPool2dBackwardNode>();
             (node._g, node._countIncludePad) = (g, countIncludePad);
@@ -35,7 +35,7 @@ internal sealed class AvgPool2dBackwardNode : Node, INodeType<AvgPool2dBackwardN
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _g, _countIncludePad, OutputShape, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => Ops.TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = AvgPool2dNode.Apply(g, _g, _countIncludePad, "", 0);
 

@@ -33,7 +33,7 @@ internal sealed class MaxPool2dNode : Node, INodeType<MaxPool2dNode>
         // like any other, so a step scope recycles it and a captured step owns it.
         var argmax = Tensor.Empty(shape, DType.Float32);
         Launch.Run(new ForwardLaunch(x, y, argmax, g), x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<MaxPool2dNode>();
             (node._g, node._argmax) = (g, argmax);
@@ -47,7 +47,7 @@ internal sealed class MaxPool2dNode : Node, INodeType<MaxPool2dNode>
     {
         var y = Tensor.Empty(argmax.ShapeArray, x.DType);
         Launch.Run(new PickLaunch(x, argmax, y, g), x, argmax);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<MaxPool2dNode>();
             (node._g, node._argmax) = (g, argmax);
@@ -62,7 +62,7 @@ internal sealed class MaxPool2dNode : Node, INodeType<MaxPool2dNode>
     // gradient check differentiates (at distinct values, the same as the pooling itself).
     protected internal override Tensor Forward(Tensor[] x) => Pick(x[0], _argmax!, _g, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t); // the tangent at each window's saved argmax (Forward picks there)
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t); // the tangent at each window's saved argmax (Forward picks there)
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = MaxPool2dBackwardNode.Apply(g, _argmax!, _g, Input(0).ShapeArray, "", 0);

@@ -26,7 +26,7 @@ internal sealed class MaxPool2dBackwardNode : Node, INodeType<MaxPool2dBackwardN
     {
         var dx = Tensor.Empty(inputShape, dy.DType);
         Launch.Run(new ScatterLaunch(dy, argmax, dx, g), dy, argmax);
-        if (Ops.Dispatch.NeedsNode(dy))
+        if (Node.NeedsNode(dy))
         {
             var node = New<MaxPool2dBackwardNode>();
             (node._g, node._argmax) = (g, argmax);
@@ -37,7 +37,7 @@ internal sealed class MaxPool2dBackwardNode : Node, INodeType<MaxPool2dBackwardN
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _argmax!, _g, OutputShape, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => Ops.TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = MaxPool2dNode.Pick(g, _argmax!, _g, "", 0);
 

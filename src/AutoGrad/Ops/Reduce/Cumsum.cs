@@ -25,7 +25,7 @@ internal sealed class CumsumNode : Node, INodeType<CumsumNode>
         var y = Tensor.EmptyLike(x);
         var (outer, n, inner) = Dispatch.Split(x.ShapeArray, a);
         Launch.Run(new CumsumLaunch(x, y, outer, n, inner, reverse), x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<CumsumNode>();
             (node._axis, node._reverse) = (a, reverse);
@@ -36,7 +36,7 @@ internal sealed class CumsumNode : Node, INodeType<CumsumNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axis, _reverse, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Apply(g, _axis, !_reverse, "", 0);
 

@@ -28,7 +28,7 @@ internal sealed class MaxNode : Node, INodeType<MaxNode>
         var kept = Shapes.ReducedKept(x.ShapeArray, ax, keepDim: true);
         var y = Reduction.Run(x, ax, kept, max: true);
         if (!keepDim) y = y.ReshapeView(Shapes.ReducedKept(x.ShapeArray, ax, keepDim: false));
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<MaxNode>();
             (node._axes, node._kept, node._keepDim) = (ax, kept, keepDim);

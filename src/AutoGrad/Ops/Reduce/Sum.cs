@@ -22,7 +22,7 @@ internal sealed class SumNode : Node, INodeType<SumNode>
         var kept = Shapes.ReducedKept(x.ShapeArray, ax, keepDim: true);
         var y = Reduction.Run(x, ax, kept, max: false);
         if (!keepDim) y = y.ReshapeView(Shapes.ReducedKept(x.ShapeArray, ax, keepDim: false));
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<SumNode>();
             (node._axes, node._kept, node._keepDim) = (ax, kept, keepDim);
@@ -33,7 +33,7 @@ internal sealed class SumNode : Node, INodeType<SumNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axes, _keepDim, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) =>
         grads[0] = g.Reshape(_kept).Expand(Input(0).ShapeArray);

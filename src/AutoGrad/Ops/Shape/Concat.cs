@@ -45,7 +45,7 @@ internal sealed class ConcatNode : Node, INodeType<ConcatNode>
             Launch.Run(new SliceLaunch(t, y, outer, total, inner, offset, len, pad: true), t);
             offset += len;
         }
-        if (record && Tape.IsRecording || ForwardMode.AnyOpen && Dispatch.NeedsNode([.. tensors]))
+        if (record && Tape.IsRecording || ForwardMode.AnyOpen && Node.NeedsNode([.. tensors]))
         {
             var node = New<ConcatNode>();
             node._axis = a;
@@ -56,7 +56,7 @@ internal sealed class ConcatNode : Node, INodeType<ConcatNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x, _axis, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

@@ -21,12 +21,12 @@ internal sealed class ExpandNode : Node, INodeType<ExpandNode>
             throw ShapeErrors.CannotExpand(x.ShapeArray, shape);
         var y = Tensor.Empty(Shapes.Keep(shape), x.DType);
         Launch.Run(new ExpandLaunch(x, y), x);
-        if (Dispatch.NeedsNode(x)) Record(New<ExpandNode>(), y, x, file, line);
+        if (Node.NeedsNode(x)) Record(New<ExpandNode>(), y, x, file, line);
         return y;
     }
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], OutputShape, "", 0);
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SumToShape(Input(0).ShapeArray);
 

@@ -20,7 +20,7 @@ internal sealed class FlipNode : Node, INodeType<FlipNode>
         var ax = Shapes.NormalizeAxes("flip", axes, x.Rank);
         var y = Tensor.EmptyLike(x);
         Launch.Run(new FlipLaunch(x, y, ax), x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<FlipNode>();
             node._axes = ax;
@@ -31,7 +31,7 @@ internal sealed class FlipNode : Node, INodeType<FlipNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axes, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = Apply(g, _axes, "", 0);
 

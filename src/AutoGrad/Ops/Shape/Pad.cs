@@ -26,7 +26,7 @@ internal sealed class PadNode : Node, INodeType<PadNode>
         var y = Tensor.EmptyZeroed(Shapes.With(x.ShapeArray, a, n), x.DType);
         var (outer, _, inner) = Dispatch.Split(x.ShapeArray, a);
         Launch.Run(new SliceLaunch(x, y, outer, n, inner, before, len, pad: true), x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<PadNode>();
             (node._axis, node._before) = (a, before);
@@ -36,7 +36,7 @@ internal sealed class PadNode : Node, INodeType<PadNode>
     }
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axis, _before, OutputShape[_axis] - _before - x[0].Shape[_axis], "", 0);
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.Slice(_axis, _before, Input(0).ShapeArray[_axis]);
 }

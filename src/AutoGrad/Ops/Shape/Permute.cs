@@ -36,7 +36,7 @@ internal sealed class PermuteNode : Node, INodeType<PermuteNode>
         var p = Shapes.Keep(normalized);
         var y = Tensor.Empty(Shapes.Keep(shape), x.DType);
         Launch.Run(new PermuteLaunch(x, p, y), x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<PermuteNode>();
             node._perm = p;
@@ -47,7 +47,7 @@ internal sealed class PermuteNode : Node, INodeType<PermuteNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _perm, "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

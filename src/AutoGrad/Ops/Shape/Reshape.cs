@@ -18,18 +18,7 @@ internal sealed class ReshapeNode : Node, INodeType<ReshapeNode>
     {
         if (Shapes.Equal(shape, x.ShapeArray)) return x;
         var y = x.ReshapeView(shape);
-        if (Dispatch.NeedsNode(x)) Record(New<ReshapeNode>(), y, x, file, line);
-        return y;
-    }
-
-    /// <summary>
-    /// A new handle on x's storage and shape, recorded like a reshape (so it stays on x's graph and
-    /// carries x's visible tangents): how a dual tensor is made from a primal without changing it.
-    /// </summary>
-    internal static Tensor Alias(Tensor x)
-    {
-        var y = x.ReshapeView(x.ShapeArray);
-        if (Dispatch.NeedsNode(x)) Record(New<ReshapeNode>(), y, x, "", 0);
+        if (Node.NeedsNode(x)) Record(New<ReshapeNode>(), y, x, file, line);
         return y;
     }
 

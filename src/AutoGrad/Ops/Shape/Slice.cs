@@ -26,7 +26,7 @@ internal sealed class SliceNode : Node, INodeType<SliceNode>
         var y = Tensor.Empty(Shapes.With(x.ShapeArray, a, length), x.DType);
         var (outer, _, inner) = Dispatch.Split(x.ShapeArray, a);
         Launch.Run(new SliceLaunch(x, y, outer, n, inner, start, length, pad: false), x);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<SliceNode>();
             (node._axis, node._start) = (a, start);
@@ -37,7 +37,7 @@ internal sealed class SliceNode : Node, INodeType<SliceNode>
 
     protected internal override Tensor Forward(Tensor[] x) => Apply(x[0], _axis, _start, OutputShape[_axis], "", 0);
 
-    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => LinearJvp(t);
+    protected internal override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Linear(this, t);
 
     protected internal override void Backward(Tensor g, Tensor?[] grads)
     {

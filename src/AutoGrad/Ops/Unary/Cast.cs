@@ -19,7 +19,7 @@ internal sealed class CastNode : Node, INodeType<CastNode>
         if (dtype == x.DType) return x;
         var y = Tensor.Empty(x.ShapeArray, dtype);
         Launch.Run(new CastLaunch(x, y), x);
-        if (Ops.Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<CastNode>();
             node._source = x.DType;

@@ -23,7 +23,7 @@ internal sealed class ReluGradNode : Node, INodeType<ReluGradNode>
         Guard.SameShape("relu_grad", x, g);
         var y = Tensor.EmptyLike(g);
         Launch.Run(new ReluGradLaunch(x, g, y), x, g);
-        if (Dispatch.NeedsNode(g)) Record(New<ReluGradNode>(), y, x.Detach(), g, file, line);
+        if (Node.NeedsNode(g)) Record(New<ReluGradNode>(), y, x.Detach(), g, file, line);
         return y;
     }
 

@@ -13,7 +13,7 @@ internal abstract class UnaryNode<TSelf, K> : Node where TSelf : UnaryNode<TSelf
     public static Tensor Apply(Tensor x, string file, int line)
     {
         var y = Dispatch.Unary<K>(x);
-        if (Dispatch.NeedsNode(x)) Record(New<TSelf>(), y, x, file, line);
+        if (Node.NeedsNode(x)) Record(New<TSelf>(), y, x, file, line);
         return y;
     }
 
@@ -44,7 +44,7 @@ internal abstract class ScalarNode<TSelf, K> : Node where TSelf : ScalarNode<TSe
     public static Tensor Apply(Tensor x, double c, string file, int line)
     {
         var y = Dispatch.Unary<K>(x, c);
-        if (Dispatch.NeedsNode(x))
+        if (Node.NeedsNode(x))
         {
             var node = New<TSelf>();
             node.C = c;
