@@ -464,4 +464,37 @@ internal static class DocSamples
         Console.WriteLine($"bits per character on the last batch: {loss / Math.Log(2):F2}");
         return loss / Math.Log(2);
     }
+
+    /// <summary>docs/higher-order.md: the gradient and Hessian of Rosenbrock's function, J·v by Derivatives.Jvp and by hand, and the nesting test.</summary>
+    public static void HigherOrder()
+    {
+        // --- block ---
+        // Rosenbrock: f = (1 − x)² + 100(y − x²)²
+        static Tensor F(Tensor p) => (1.0 - p.Select(0, 0)).Square() + 100 * (p.Select(0, 1) - p.Select(0, 0).Square()).Square();
+
+        var p = Tensor.From(DType.Float64, [0.7, 0.2]);
+        Console.WriteLine(Derivatives.Grad(F, p));        // ∂f/∂(x, y)
+        Console.WriteLine(Derivatives.Hessian(F, p));     // [[2 − 400(y − x²) + 800x², −400x], [−400x, 200]]
+        // --- block ---
+        var x = Tensor.From(DType.Float64, [0.5, -1.0]);
+        var v = Tensor.From(DType.Float64, [1.0, 0.0]);
+        var (y, jv) = Derivatives.Jvp(t => t.Tanh() * t.Exp(), x, v);   // f(x) and J·v in one pass
+
+        // The same by hand: a dual level, a dual input, the tangent read back.
+        using (var level = ForwardMode.Level())
+        {
+            var dual = level.Dual(x, v);                  // x + ε·v (x itself is not changed)
+            var f = dual.Tanh() * dual.Exp();
+            Console.WriteLine(level.Tangent(f));          // J·v
+            Console.WriteLine(level.Primal(f));           // f(x)
+        }
+        // --- block ---
+        // d/dx [x · d/dy (x + y)] = 1 at every x (d/dy (x + y) = 1); confusing the two ε's gives 2.
+        var (_, d) = Derivatives.Jvp(a =>
+        {
+            var (_, inner) = Derivatives.Jvp(b => a + b, Tensor.From(DType.Float64, [2.0]), Tensor.From(DType.Float64, [1.0]));
+            return a * inner;
+        }, Tensor.From(DType.Float64, [3.0]), Tensor.From(DType.Float64, [1.0]));
+        Console.WriteLine(d);   // tensor([1], ...)
+    }
 }

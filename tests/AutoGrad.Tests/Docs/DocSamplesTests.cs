@@ -109,6 +109,13 @@ public class DocSamplesTests
     }
 
     [Fact]
+    public void HigherOrderSamplePrintsTheDerivatives()
+    {
+        var printed = ConsoleCapture.Run(DocSamples.HigherOrder).Replace("\r\n", "\n");
+        Assert.EndsWith("\ntensor([1], shape=[1], dtype=float64)\n", printed);   // the nesting test: 1, not 2
+    }
+
+    [Fact]
     public void CheckpointsSampleRuns() => Assert.True(DocSamples.Checkpoints());
 
     [Theory]
@@ -120,6 +127,7 @@ public class DocSamplesTests
     [InlineData("data-and-training.md")]
     [InlineData("checkpoints.md")]
     [InlineData("recurrent.md")]
+    [InlineData("higher-order.md")]
     public void DocsBlockIsTheCompiledSample(string page)
     {
         var root = RepositoryFiles.Root;
