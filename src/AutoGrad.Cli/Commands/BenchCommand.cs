@@ -115,20 +115,23 @@ public static class BenchCommand
 
     /// <summary>
     /// torch_anchor.py's forward-mode chain: fresh random primal and tangent of 1,000 float32
-    /// elements, a dual level, ten times <c>y = tanh(y) * 1.0001</c>, the tangent unpacked. Warmed
-    /// like the tape chain; median of five rounds of 200.
+    /// elements, a dual level, ten times <c>y = tanh(y) * 1.0001</c>, the tangent unpacked (copied
+    /// out). Each chain runs in a <see cref="AutoGrad.Memory.StepScope"/>, like the step benchmarks,
+    /// so its op results reuse their buffers. Warmed like the tape chain; median of five rounds of 200.
     /// </summary>
     private static double JvpChainMicros()
     {
         var rng = new Generator(0);
-        Tensor Chain()
+        var tangent = Tensor.Zeros(DType.Float32, 1000);
+        void Chain()
         {
+            using var scope = AutoGrad.Memory.StepScope.Begin();
             var p = Tensor.Rand(rng, 1000);
             var v = Tensor.Rand(rng, 1000);
             using var level = AutoGrad.Autograd.ForwardMode.Level();
             var y = level.Dual(p, v);
             for (int i = 0; i < 10; i++) y = y.Tanh() * 1.0001;
-            return level.Tangent(y);
+            tangent.CopyFrom(level.Tangent(y));
         }
         for (int i = 0; i < 2000; i++) Chain();
         var rounds = new double[5];

@@ -45,6 +45,14 @@ public static class ForwardMode
         return false;
     }
 
+    /// <summary>
+    /// True when a forward-mode rule reading <paramref name="a"/> and <paramref name="b"/> may run as one
+    /// fused kernel instead of recorded ops: the tape does not record them, and neither carries a
+    /// tangent of an outer level (which the ops would have to carry along).
+    /// </summary>
+    internal static bool Plain(Tensor a, Tensor b) =>
+        !((a.RequiresGrad || b.RequiresGrad) && Tape.IsRecording) && !HasTangent(a) && !HasTangent(b);
+
     /// <summary>Hides <paramref name="level"/> and every level opened after it from the ops run until the scope is disposed.</summary>
     internal static CeilingScope Hide(DualLevel level)
     {

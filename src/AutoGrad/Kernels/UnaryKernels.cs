@@ -93,36 +93,12 @@ public readonly struct TanhKernel : IUnaryKernel
         for (; i < x.Length; i++) y[i] = T.Tanh(x[i]);
     }
 
-    /// <summary>The whole vectors of x; returns how many elements it did (the rest go to the scalar loop).</summary>
+    /// <summary>The whole vectors of x (512-bit where the CPU has them); returns how many elements it did (the rest go to the scalar loop).</summary>
     private static int TanhVector(ReadOnlySpan<float> x, Span<float> y)
     {
-        int n = Vector<float>.Count, i = 0;
         if (!Vector.IsHardwareAccelerated) return 0;
-        var half = new Vector<float>(0.5f);
-        var one = Vector<float>.One;
-        var two = new Vector<float>(2f);
-        var signMask = new Vector<float>(-0f);
-        for (; i + n <= x.Length; i += n)
-        {
-            var v = new Vector<float>(x[i..]);
-            var a = Vector.Abs(v);
-            var a2 = a * a;
-            // tanh a = a − a³/3 + 2a⁵/15 − 17a⁷/315 + 62a⁹/2835 − 1382a¹¹/155925 + 21844a¹³/6081075 − 929569a¹⁵/638512875 + 6404582a¹⁷/10854718875
-            var poly = new Vector<float>(6404582f / 10854718875f);
-            poly = poly * a2 + new Vector<float>(-929569f / 638512875f);
-            poly = poly * a2 + new Vector<float>(21844f / 6081075f);
-            poly = poly * a2 + new Vector<float>(-1382f / 155925f);
-            poly = poly * a2 + new Vector<float>(62f / 2835f);
-            poly = poly * a2 + new Vector<float>(-17f / 315f);
-            poly = poly * a2 + new Vector<float>(2f / 15f);
-            poly = poly * a2 + new Vector<float>(-1f / 3f);
-            var small = a + a * a2 * poly;
-            var large = one - two / (Vector.Exp(a * two) + one);
-            var t = Vector.ConditionalSelect(Vector.LessThan(a, half), small, large);
-            // Copy x's sign (and let NaN through: |NaN| fails the comparison and exp(NaN) is NaN).
-            (t | (v & signMask)).CopyTo(y[i..]);
-        }
-        return i;
+        int i = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? TanhFloat.Run512(x, y) : 0;
+        return i + TanhFloat.Run(x[i..], y[i..]);
     }
 
     /// <inheritdoc/>

@@ -42,6 +42,43 @@ public sealed class Generator
     public ulong NextUInt64()
     {
         Launch.HostCode("Generator", DrawRefusal);
+        return NextBits();
+    }
+
+    /// <summary>
+    /// Fills <paramref name="dst"/> with low + (high − low)·u, u uniform in [0, 1) with 53 bits: the
+    /// numbers <see cref="NextDouble"/> would give one by one (so seeded runs are unchanged), for a
+    /// random op's launch (which replays, unlike a draw in C#).
+    /// </summary>
+    internal void FillUniform<T>(Span<T> dst, double low, double high) where T : unmanaged, System.Numerics.IFloatingPoint<T>
+    {
+        double scale = high - low;
+        // NextBits with the state in registers for the whole span.
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int i = 0; i < dst.Length; i++)
+        {
+            ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = ulong.RotateLeft(s3, 45);
+            dst[i] = T.CreateTruncating(low + scale * ((result >> 11) * (1.0 / (1UL << 53))));
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
+    /// <summary>Fills <paramref name="dst"/> with mean + std·z, z the standard normals <see cref="NextNormal"/> would give one by one.</summary>
+    internal void FillNormal<T>(Span<T> dst, double mean, double std) where T : unmanaged, System.Numerics.IFloatingPoint<T>
+    {
+        for (int i = 0; i < dst.Length; i++) dst[i] = T.CreateTruncating(mean + std * NextNormal());
+    }
+
+    // xoshiro256**, without the capture check (for launches).
+    private ulong NextBits()
+    {
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
         ulong t = _s1 << 17;
         _s2 ^= _s0;

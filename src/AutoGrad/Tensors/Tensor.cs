@@ -50,6 +50,11 @@ public sealed partial class Tensor
     /// <summary>Sets the tangent at <paramref name="level"/>, dropping tangents of closed levels on the way.</summary>
     internal void SetTangent(Autograd.DualLevel level, Tensor tangent)
     {
+        if (_extras?.Tangents is null)
+        {
+            More.Tangents = new(level, tangent, null);
+            return;
+        }
         Autograd.TangentEntry? kept = null;
         var list = new List<Autograd.TangentEntry>();
         for (var e = _extras?.Tangents; e is not null; e = e.Next)

@@ -134,8 +134,12 @@ public sealed partial class Tensor
     {
         public void Run()
         {
-            if (normal) for (int i = 0; i < t.Numel; i++) t.SetFlat(i, a + b * generator.NextNormal());
-            else for (int i = 0; i < t.Numel; i++) t.SetFlat(i, a + (b - a) * generator.NextDouble());
+            if (t.DType == DType.Float32)
+            {
+                if (normal) generator.FillNormal(t.SpanF, a, b); else generator.FillUniform(t.SpanF, a, b);
+            }
+            else if (normal) generator.FillNormal(t.SpanD, a, b);
+            else generator.FillUniform(t.SpanD, a, b);
         }
     }
 

@@ -15,6 +15,13 @@ internal sealed class TanhNode : UnaryNode<TanhNode, TanhKernel>, INodeType<Tanh
     protected override bool SavesInput(int i) => false;
     protected override bool SavesOutput => true;
     protected internal override void Backward(Tensor g, Tensor?[] grads) => grads[0] = g.SafeMul(1.0 - Output * Output);
+
+    protected override Tensor? FusedTangent(Tensor y, Tensor t)
+    {
+        var r = Tensor.EmptyLike(t);
+        Launch.Run(new BinaryLaunch<TanhTangentKernel>(y, t, r), y, t);
+        return r;
+    }
 }
 
 public sealed partial class Tensor

@@ -20,7 +20,16 @@ internal abstract class UnaryNode<TSelf, K> : Node where TSelf : UnaryNode<TSelf
     protected internal sealed override Tensor Forward(Tensor[] x) => Apply(x[0], "", 0);
 
     /// <summary>An elementwise op's Jacobian is diagonal, so J·v is Jᵀ·v: the reverse rule applied to the tangent.</summary>
-    protected internal sealed override Tensor? Jvp(Tensor y, Tensor?[] t) => DiagonalJvp(this, t[0]);
+    protected internal sealed override Tensor? Jvp(Tensor y, Tensor?[] t) => t[0] is null ? null : FusedJvp(y, t[0]!) ?? DiagonalJvp(this, t[0]);
+
+    /// <summary>
+    /// The rule as one kernel, for an op that has one (tanh): ẏ from y and ẋ, or null to use the
+    /// reverse rule's ops. Called only when <see cref="ForwardMode.Plain"/> holds for y and ẋ; it must
+    /// equal the ops bit for bit.
+    /// </summary>
+    protected virtual Tensor? FusedTangent(Tensor y, Tensor t) => null;
+
+    private Tensor? FusedJvp(Tensor y, Tensor t) => ForwardMode.Plain(y, t) ? FusedTangent(y, t) : null;
 
     internal static Tensor? DiagonalJvp(Node node, Tensor? t)
     {
