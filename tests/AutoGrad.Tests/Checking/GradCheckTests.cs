@@ -202,4 +202,63 @@ public class GradCheckTests
         Assert.Contains("float64", e.Message);
         Assert.Contains("dtype", e.Message);
     }
+
+    /// <summary>x³ with a correct backward and a forward-mode rule that is correct or off by a factor.</summary>
+    private sealed class CubeWithJvp(double jvpFactor) : CustomOp
+    {
+        protected override Tensor Forward(CustomOpContext ctx, Tensor[] x)
+        {
+            ctx.SaveForBackward(x[0]);
+            return x[0] * x[0] * x[0];
+        }
+
+        protected override Tensor?[] Backward(CustomOpContext ctx, Tensor g) => [g * 3.0 * ctx.SavedTensors[0].Square()];
+        protected override Tensor Jvp(CustomOpContext ctx, Tensor[] inputs, Tensor[] tangents, Tensor output) => tangents[0] * (3.0 * jvpFactor) * inputs[0].Square();
+    }
+
+    private sealed class CubeWithoutJvp : CustomOp
+    {
+        protected override Tensor Forward(CustomOpContext ctx, Tensor[] x)
+        {
+            ctx.SaveForBackward(x[0]);
+            return x[0] * x[0] * x[0];
+        }
+
+        protected override Tensor?[] Backward(CustomOpContext ctx, Tensor g) => [g * 3.0 * ctx.SavedTensors[0].Square()];
+    }
+
+    [Fact]
+    public void ForwardModeChecksAJvpRuleColumnByColumn()
+    {
+        var x = Tensor.From(DType.Float64, [0.5, -2, 1.5]).RequireGrad();
+        var good = GradCheck.Run(t => new CubeWithJvp(1).Apply(t).Sin(), x, new GradCheckOptions { Forward = true });
+        Assert.True(good.Passed, good.ToString());
+        Assert.Equal(18, good.EntriesChecked); // 9 Jacobian entries, reverse and forward
+
+        var bad = GradCheck.Run(t => new CubeWithJvp(1.5).Apply(t), x, new GradCheckOptions { Forward = true });
+        Assert.False(bad.Passed);
+        Assert.All(bad.Mismatches, m => Assert.True(m.Forward));
+        Assert.Equal(3, bad.Mismatches.Count); // the diagonal; the reverse rule is right
+        Assert.Contains("forward mode (JVP), input 0", bad.ToString());
+        // Without Forward the wrong JVP is not looked at.
+        Assert.True(GradCheck.Run(t => new CubeWithJvp(1.5).Apply(t), x).Passed);
+    }
+
+    [Fact]
+    public void FastForwardModeCatchesAWrongJvpToo()
+    {
+        var x = Tensor.From(DType.Float64, [0.5, -2, 1.5]).RequireGrad();
+        Assert.True(GradCheck.Run(t => new CubeWithJvp(1).Apply(t), x, new GradCheckOptions { Forward = true, Fast = true, Seed = 3 }).Passed);
+        var bad = GradCheck.Run(t => new CubeWithJvp(1.5).Apply(t), x, new GradCheckOptions { Forward = true, Fast = true, Seed = 3 });
+        Assert.Single(bad.Mismatches);
+        Assert.True(bad.Mismatches[0].Forward);
+    }
+
+    [Fact]
+    public void ForwardModeOfACustomOpWithoutAJvpRuleIsAClearError()
+    {
+        var x = Tensor.From(DType.Float64, [0.5, -2]).RequireGrad();
+        var e = Assert.Throws<AutogradException>(() => GradCheck.Run(t => new CubeWithoutJvp().Apply(t), x, new GradCheckOptions { Forward = true }));
+        Assert.Contains("custom op 'CubeWithoutJvp' has no forward-mode rule", e.Message);
+    }
 }
