@@ -14,21 +14,31 @@ public sealed class Adagrad : Optimizer
     private readonly Tensor[] _sum;
     private double _epsilon;
 
-    /// <summary>Adagrad over a list of parameters; weight decay skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
+    /// <summary>Adagrad over a list of parameters; every tensor of the list takes the weight decays.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, epsilon ≤ 0, weightDecay &lt; 0.</exception>
-    public Adagrad(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double epsilon = 1e-10, double weightDecay = 0, bool decayBiases = false)
-        : base("adagrad", parameters, learningRate, weightDecay, decayBiases)
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, epsilon ≤ 0, a weight decay &lt; 0.</exception>
+    public Adagrad(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double epsilon = 1e-10, double decoupledWeightDecay = 0, double l2WeightDecay = 0)
+        : base("adagrad", parameters, learningRate, decoupledWeightDecay, l2WeightDecay)
     {
         Epsilon = epsilon;
         _sum = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "sum")).ToArray();
     }
 
-    /// <summary>Adagrad over a model's parameters; weight decay skips biases unless <paramref name="decayBiases"/>.</summary>
+    /// <summary>Adagrad over parameter groups; each group with its own rate and decays (null: the optimizer's).</summary>
+    /// <exception cref="ArgumentException">No groups, an empty group, a tensor in two groups, a null or a non-leaf.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, epsilon ≤ 0, a weight decay &lt; 0.</exception>
+    public Adagrad(IEnumerable<ParameterGroup> groups, double learningRate = 1e-2, double epsilon = 1e-10, double decoupledWeightDecay = 0, double l2WeightDecay = 0)
+        : base("adagrad", groups, learningRate, decoupledWeightDecay, l2WeightDecay)
+    {
+        Epsilon = epsilon;
+        _sum = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "sum")).ToArray();
+    }
+
+    /// <summary>Adagrad over a model's parameters; the weight decays skip biases unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The model has no parameters.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, epsilon ≤ 0, weightDecay &lt; 0.</exception>
-    public Adagrad(Module model, double learningRate = 1e-2, double epsilon = 1e-10, double weightDecay = 0, bool decayBiases = false)
-        : base("adagrad", model, learningRate, weightDecay, decayBiases)
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, epsilon ≤ 0, a weight decay &lt; 0.</exception>
+    public Adagrad(Module model, double learningRate = 1e-2, double epsilon = 1e-10, double decoupledWeightDecay = 0, double l2WeightDecay = 0, bool decayBiases = false)
+        : base("adagrad", model, learningRate, decoupledWeightDecay, l2WeightDecay, decayBiases)
     {
         Epsilon = epsilon;
         _sum = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "sum")).ToArray();
@@ -51,7 +61,7 @@ public sealed class Adagrad : Optimizer
         TensorPrimitives.Sqrt(s, tmp);
         TensorPrimitives.Add(tmp, Scalar<T>(_epsilon), tmp);
         TensorPrimitives.Divide(gradient, tmp, tmp);
-        TensorPrimitives.MultiplyAdd(tmp, Scalar<T>(-LearningRate), weight, weight);
+        TensorPrimitives.MultiplyAdd(tmp, Scalar<T>(-LearningRateOf(index)), weight, weight);
     }
 
     /// <inheritdoc/>

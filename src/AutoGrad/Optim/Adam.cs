@@ -13,9 +13,9 @@ namespace AutoGrad.Optim;
 /// Defaults as PyTorch: η = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, no weight decay.
 /// </summary>
 /// <remarks>
-/// Weight decay here is decoupled, so <c>Adam(weightDecay: λ)</c> is AdamW (Loshchilov and Hutter
-/// 2019): unlike PyTorch's Adam, λ never enters m and v. For Adam with an L2 penalty, add the
-/// penalty to the loss. Not in the lecture notes (only named in seed 001).
+/// Two weight decays, by name: <c>l2WeightDecay: λ</c> is PyTorch's <c>Adam(weight_decay=λ)</c>
+/// (g + λ·w enters m and v); <c>decoupledWeightDecay: λ</c> is AdamW (Loshchilov and Hutter 2019:
+/// w shrinks by η·λ·w and λ never enters m and v). Not in the lecture notes (only named in seed 001).
 /// </remarks>
 public class Adam : Optimizer
 {
@@ -26,33 +26,49 @@ public class Adam : Optimizer
     private double _beta2;
     private double _epsilon;
 
-    /// <summary>Adam over a list of parameters; weight decay (decoupled) skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
+    /// <summary>Adam over a list of parameters; every tensor of the list takes the weight decays.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, a beta outside [0, 1), epsilon ≤ 0, weightDecay &lt; 0.</exception>
-    public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decayBiases = false)
-        : this("adam", parameters, learningRate, beta1, beta2, epsilon, weightDecay, decayBiases)
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, a beta outside [0, 1), epsilon ≤ 0, a weight decay &lt; 0.</exception>
+    public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double decoupledWeightDecay = 0, double l2WeightDecay = 0)
+        : this("adam", parameters, learningRate, beta1, beta2, epsilon, decoupledWeightDecay, l2WeightDecay)
     {
     }
 
-    /// <summary>Adam over a model's parameters; weight decay skips biases unless <paramref name="decayBiases"/>.</summary>
+    /// <summary>Adam over parameter groups; each group with its own rate and decays (null: the optimizer's).</summary>
+    /// <exception cref="ArgumentException">No groups, an empty group, a tensor in two groups, a null or a non-leaf.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, a beta outside [0, 1), epsilon ≤ 0, a weight decay &lt; 0.</exception>
+    public Adam(IEnumerable<ParameterGroup> groups, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double decoupledWeightDecay = 0, double l2WeightDecay = 0)
+        : this("adam", groups, learningRate, beta1, beta2, epsilon, decoupledWeightDecay, l2WeightDecay)
+    {
+    }
+
+    /// <summary>Adam over a model's parameters; the weight decays skip biases unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The model has no parameters.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, a beta outside [0, 1), epsilon ≤ 0, weightDecay &lt; 0.</exception>
-    public Adam(Module model, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decayBiases = false)
-        : this("adam", model, learningRate, beta1, beta2, epsilon, weightDecay, decayBiases)
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, a beta outside [0, 1), epsilon ≤ 0, a weight decay &lt; 0.</exception>
+    public Adam(Module model, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double decoupledWeightDecay = 0, double l2WeightDecay = 0, bool decayBiases = false)
+        : this("adam", model, learningRate, beta1, beta2, epsilon, decoupledWeightDecay, l2WeightDecay, decayBiases)
     {
     }
 
     /// <summary>For <see cref="AdamW"/>: the same rule under another kind name.</summary>
-    protected Adam(string kind, IEnumerable<Tensor> parameters, double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool decayBiases)
-        : base(kind, parameters, learningRate, weightDecay, decayBiases)
+    protected Adam(string kind, IEnumerable<Tensor> parameters, double learningRate, double beta1, double beta2, double epsilon, double decoupledWeightDecay, double l2WeightDecay)
+        : base(kind, parameters, learningRate, decoupledWeightDecay, l2WeightDecay)
     {
         (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
         (_m, _v, _t) = CreateState();
     }
 
     /// <summary>For <see cref="AdamW"/>: the same rule under another kind name.</summary>
-    protected Adam(string kind, Module model, double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool decayBiases)
-        : base(kind, model, learningRate, weightDecay, decayBiases)
+    protected Adam(string kind, IEnumerable<ParameterGroup> groups, double learningRate, double beta1, double beta2, double epsilon, double decoupledWeightDecay, double l2WeightDecay)
+        : base(kind, groups, learningRate, decoupledWeightDecay, l2WeightDecay)
+    {
+        (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
+        (_m, _v, _t) = CreateState();
+    }
+
+    /// <summary>For <see cref="AdamW"/>: the same rule under another kind name.</summary>
+    protected Adam(string kind, Module model, double learningRate, double beta1, double beta2, double epsilon, double decoupledWeightDecay, double l2WeightDecay, bool decayBiases)
+        : base(kind, model, learningRate, decoupledWeightDecay, l2WeightDecay, decayBiases)
     {
         (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
         (_m, _v, _t) = CreateState();
@@ -119,7 +135,7 @@ public class Adam : Optimizer
         TensorPrimitives.Multiply(tmp, Scalar<T>(1 / Math.Sqrt(bc2)), tmp);
         TensorPrimitives.Add(tmp, Scalar<T>(_epsilon), tmp);
         TensorPrimitives.Divide(m, tmp, tmp);
-        TensorPrimitives.MultiplyAdd(tmp, Scalar<T>(-LearningRate / bc1), weight, weight);
+        TensorPrimitives.MultiplyAdd(tmp, Scalar<T>(-LearningRateOf(index) / bc1), weight, weight);
     }
 
     /// <inheritdoc/>

@@ -5,94 +5,134 @@ using AutoGrad.NN;
 namespace AutoGrad.Optim;
 
 /// <summary>
-/// Base of every optimizer: a fixed list of parameters, a learning rate η, decoupled weight decay
-/// λ, and per-parameter state tensors allocated once. <see cref="Step"/> applies
-/// <c>w ← w − η·λ·w</c> (to the parameters chosen for decay) and then the subclass's update rule,
-/// writing straight into the parameters' buffers with <see cref="TensorPrimitives"/>: nothing is
-/// recorded on the tape and nothing is allocated in steady state.
+/// Base of every optimizer: a fixed list of parameters in groups (<see cref="ParameterGroup"/>),
+/// a learning rate η, two kinds of weight decay, and per-parameter state tensors allocated once.
+/// <see cref="Step"/> applies, per parameter, the coupled L2 decay to the gradient
+/// (<c>g ← g + λ₂·w</c>), the decoupled decay to the weight (<c>w ← w − η·λ·w</c>), then the
+/// subclass's update rule, writing straight into the parameters' buffers with
+/// <see cref="TensorPrimitives"/>: nothing is recorded on the tape and nothing is allocated in
+/// steady state.
 /// </summary>
 /// <remarks>
-/// Weight decay here is <b>decoupled</b> (Loshchilov and Hutter's AdamW form): it shrinks the
-/// weights directly and never enters the gradient or the adaptive statistics. It is not an L2
-/// penalty added to the loss (that one lives in <c>AutoGrad.NN.Regularization</c>, is part of the
-/// loss value and of every gradient check). For plain SGD the two give the same step when λ
-/// equals the penalty's coefficient in <c>(λ/2)‖w‖²</c>; for momentum and adaptive methods they differ.
-/// Parameters whose <see cref="Tensor.Grad"/> is null are skipped (their state is untouched).
+/// <para>The two weight decays have names that cannot be mixed up. <b>Decoupled</b>
+/// (<c>decoupledWeightDecay</c>, Loshchilov and Hutter's AdamW form) shrinks the weights directly
+/// and never enters the gradient or the adaptive statistics: PyTorch's <c>AdamW(weight_decay=λ)</c>.
+/// <b>Coupled L2</b> (<c>l2WeightDecay</c>) adds λ₂·w to the gradient the rule sees, as if the loss
+/// had a (λ₂/2)‖w‖² term: PyTorch's <c>SGD/Adam/RMSprop/Adagrad(weight_decay=λ)</c>. For plain SGD
+/// the two give the same step; for momentum and adaptive methods they differ. Neither is part of
+/// the loss value or of a gradient check (an L2 penalty on the loss is <c>AutoGrad.NN.Regularization</c>).</para>
+/// <para>Which tensors decay is what you say: over a tensor list, every tensor; over a model, the
+/// documented default <see cref="ParameterGroup.WeightsAndBiases"/> (biases are not decayed, as
+/// the notes do for L2, seed 001) unless <c>decayBiases</c>; over groups, each group's settings.</para>
+/// <para>Parameters whose <see cref="Tensor.Grad"/> is null are skipped (their state is untouched).</para>
 /// </remarks>
 public abstract class Optimizer
 {
     private readonly Tensor[] _parameters;
-    private readonly bool[] _decay;
+    private readonly int[] _groupOf;
+    private readonly GroupSettings[] _groups;
     private readonly List<StateSlot> _state = [];
     private double _learningRate;
-    private double _weightDecay;
-    private float[]? _scratchF;
-    private double[]? _scratchD;
+    private double _decoupled;
+    private double _l2;
+    private float[]? _scratchF, _decayedGradF;
+    private double[]? _scratchD, _decayedGradD;
 
     private readonly record struct StateSlot(int Index, string Name, Tensor Value);
 
-    /// <summary>
-    /// Creates an optimizer over <paramref name="parameters"/>. A plain list does not say which
-    /// tensors are biases, so the rank-1 ones are taken to be (a <c>Linear</c>'s b is [out], its W
-    /// [in, out]) and weight decay leaves them out, as it does for a model's registered biases,
-    /// unless <paramref name="decayBiases"/> is true (then it acts on every tensor of the list).
-    /// </summary>
-    /// <exception cref="ArgumentException">The list is empty, holds a null, a duplicate, or a tensor that is not a leaf.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The learning rate is not &gt; 0 or the weight decay is negative.</exception>
-    protected Optimizer(string kind, IEnumerable<Tensor> parameters, double learningRate, double weightDecay, bool decayBiases = false)
-        : this(kind, CheckParameters(kind, parameters), decayBiases, learningRate, weightDecay)
+    /// <summary>A group's own settings: its rate as a multiple of the optimizer's, and decays that override the optimizer's (null: the optimizer's).</summary>
+    private sealed class GroupSettings
     {
+        public double LrScale = 1;
+        public double? Decoupled, L2;
+        public int Size;
     }
 
-    private Optimizer(string kind, Tensor[] parameters, bool decayBiases, double learningRate, double weightDecay)
-        : this(kind, parameters, decayBiases ? null : new HashSet<Tensor>(parameters.Where(p => p.Rank == 1), ReferenceEqualityComparer.Instance), learningRate, weightDecay)
+    /// <summary>
+    /// Creates an optimizer over <paramref name="parameters"/>: one group, every tensor of the list
+    /// decayed by the optimizer's weight decays (there is no guessing which ones are biases; use
+    /// groups to leave some out).
+    /// </summary>
+    /// <exception cref="ArgumentException">The list is empty, holds a null, a duplicate, or a tensor that is not a leaf.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate is not &gt; 0 or a weight decay is negative.</exception>
+    protected Optimizer(string kind, IEnumerable<Tensor> parameters, double learningRate, double decoupledWeightDecay, double l2WeightDecay)
+        : this(kind, [new ParameterGroup(parameters ?? throw new ArgumentNullException(nameof(parameters)))], learningRate, decoupledWeightDecay, l2WeightDecay)
     {
     }
 
     /// <summary>
     /// Creates an optimizer over <c>model.Parameters()</c> (a tensor registered under two names,
-    /// for weight sharing, counts once). Weight decay leaves the model's biases out unless
-    /// <paramref name="decayBiases"/> is true, as the notes do for L2 (seed 001).
+    /// for weight sharing, counts once), split by <see cref="ParameterGroup.WeightsAndBiases"/>:
+    /// the weight decays leave the model's biases out unless <paramref name="decayBiases"/> is true.
     /// </summary>
     /// <exception cref="ArgumentException">The model has no parameters.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The learning rate is not &gt; 0 or the weight decay is negative.</exception>
-    protected Optimizer(string kind, Module model, double learningRate, double weightDecay, bool decayBiases)
-        : this(kind, CheckParameters(kind, Distinct((model ?? throw new ArgumentNullException(nameof(model))).Parameters())),
-               decayBiases ? null : new HashSet<Tensor>(model.Biases(), ReferenceEqualityComparer.Instance), learningRate, weightDecay)
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate is not &gt; 0 or a weight decay is negative.</exception>
+    protected Optimizer(string kind, Module model, double learningRate, double decoupledWeightDecay, double l2WeightDecay, bool decayBiases)
+        : this(kind, ModelGroups(kind, model, decayBiases), learningRate, decoupledWeightDecay, l2WeightDecay)
     {
     }
 
-    private Optimizer(string kind, Tensor[] parameters, HashSet<Tensor>? noDecay, double learningRate, double weightDecay)
+    /// <summary>
+    /// Creates an optimizer over parameter groups, each with its own learning rate and decays
+    /// (null: the optimizer's). Parameters are numbered group by group, in order (state tensors and
+    /// checkpoints use that order).
+    /// </summary>
+    /// <exception cref="ArgumentException">No groups, an empty group, a tensor in two groups (or twice in one), a null or a non-leaf.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A learning rate is not &gt; 0 or a weight decay is negative.</exception>
+    protected Optimizer(string kind, IEnumerable<ParameterGroup> groups, double learningRate, double decoupledWeightDecay, double l2WeightDecay)
     {
         Guard.Positive(kind, nameof(learningRate), learningRate);
-        Guard.NonNegativeNumber(kind, nameof(weightDecay), weightDecay);
-        Kind = kind;
-        _parameters = parameters;
-        _decay = new bool[parameters.Length];
-        for (int i = 0; i < parameters.Length; i++) _decay[i] = noDecay is null || !noDecay.Contains(parameters[i]);
-        _learningRate = learningRate;
-        _weightDecay = weightDecay;
-    }
-
-    private static Tensor[] CheckParameters(string kind, IEnumerable<Tensor> parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        var list = parameters.ToArray();
-        if (list.Length == 0) throw new ArgumentException($"{kind}: the parameter list is empty; there is nothing to optimize", nameof(parameters));
-        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < list.Length; i++)
+        Guard.NonNegativeNumber(kind, nameof(decoupledWeightDecay), decoupledWeightDecay);
+        Guard.NonNegativeNumber(kind, nameof(l2WeightDecay), l2WeightDecay);
+        ArgumentNullException.ThrowIfNull(groups);
+        var list = groups.ToArray();
+        if (list.Length == 0) throw new ArgumentException($"{kind}: no parameter groups; there is nothing to optimize", nameof(groups));
+        var parameters = new List<Tensor>();
+        var groupOf = new List<int>();
+        _groups = new GroupSettings[list.Length];
+        for (int g = 0; g < list.Length; g++)
         {
-            var p = list[i] ?? throw new ArgumentException($"{kind}: parameter {i} is null", nameof(parameters));
-            if (!p.IsLeaf)
-                throw new ArgumentException($"{kind}: parameter {i} ({Describe(p)}) is not a leaf (it was produced by '{p.GradFn!.Name}'); optimize the leaf tensor it was computed from", nameof(parameters));
-            if (!seen.Add(p))
-                throw new ArgumentException($"{kind}: parameter {i} ({Describe(p)}) appears twice in the list; it would be updated twice per step", nameof(parameters));
+            var group = list[g] ?? throw new ArgumentException($"{kind}: parameter group {g} is null", nameof(groups));
+            var tensors = (group.Parameters ?? throw new ArgumentException($"{kind}: parameter group {g} has a null parameter list", nameof(groups))).ToArray();
+            if (tensors.Length == 0)
+                throw new ArgumentException(list.Length == 1 ? $"{kind}: the parameter list is empty; there is nothing to optimize" : $"{kind}: parameter group {g} is empty", nameof(groups));
+            if (group.LearningRate is { } lr) Guard.Positive(kind, $"group {g} LearningRate", lr);
+            if (group.DecoupledWeightDecay is { } d) Guard.NonNegativeNumber(kind, $"group {g} DecoupledWeightDecay", d);
+            if (group.L2WeightDecay is { } l) Guard.NonNegativeNumber(kind, $"group {g} L2WeightDecay", l);
+            _groups[g] = new GroupSettings { LrScale = (group.LearningRate ?? learningRate) / learningRate, Decoupled = group.DecoupledWeightDecay, L2 = group.L2WeightDecay, Size = tensors.Length };
+            parameters.AddRange(tensors);
+            groupOf.AddRange(Enumerable.Repeat(g, tensors.Length));
         }
-        return list;
+        Kind = kind;
+        _parameters = CheckParameters(kind, parameters, groupOf);
+        _groupOf = [.. groupOf];
+        _learningRate = learningRate;
+        _decoupled = decoupledWeightDecay;
+        _l2 = l2WeightDecay;
     }
 
-    // A tensor shared by two layers of a model (weight sharing) is one parameter to update, once per step.
-    private static IEnumerable<Tensor> Distinct(IEnumerable<Tensor> parameters) => parameters.Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
+    private static ParameterGroup[] ModelGroups(string kind, Module model, bool decayBiases)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.Parameters().Any()) throw new ArgumentException($"{kind}: the parameter list is empty; there is nothing to optimize", nameof(model));
+        return decayBiases ? [new(model.Parameters().Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>().ToArray())] : ParameterGroup.WeightsAndBiases(model);
+    }
+
+    private static Tensor[] CheckParameters(string kind, List<Tensor> list, List<int> groupOf)
+    {
+        var seen = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        bool groups = groupOf.Count > 0 && groupOf[^1] > 0;
+        for (int i = 0; i < list.Count; i++)
+        {
+            string where = groups ? $"parameter {i} (group {groupOf[i]})" : $"parameter {i}";
+            var p = list[i] ?? throw new ArgumentException($"{kind}: {where} is null", "parameters");
+            if (!p.IsLeaf)
+                throw new ArgumentException($"{kind}: {where} ({Describe(p)}) is not a leaf (it was produced by '{p.GradFn!.Name}'); optimize the leaf tensor it was computed from", "parameters");
+            if (!seen.TryAdd(p, i))
+                throw new ArgumentException($"{kind}: {where} ({Describe(p)}) is also parameter {seen[p]}; it would be updated twice per step", "parameters");
+        }
+        return [.. list];
+    }
 
     private static string Describe(Tensor t) => $"{t.Name ?? "unnamed"} {Shapes.Format(t.Shape)}";
 
@@ -102,13 +142,28 @@ public abstract class Optimizer
     /// <summary>The parameters, in the order given (for a model, the order of <c>Parameters()</c>); state tensors are indexed by this order.</summary>
     public IReadOnlyList<Tensor> Parameters => _parameters;
 
-    /// <summary>Whether decoupled weight decay acts on parameter <paramref name="index"/>.</summary>
-    public bool IsDecayed(int index) => _decay[index];
+    /// <summary>Number of parameter groups (1 over a tensor list; over a model, 2 when it has biases and they are not decayed).</summary>
+    public int GroupCount => _groups.Length;
+
+    /// <summary>The group parameter <paramref name="index"/> belongs to.</summary>
+    public int GroupOf(int index) => _groupOf[index];
+
+    /// <summary>The learning rate parameter <paramref name="index"/> is updated with: the optimizer's, times its group's ratio.</summary>
+    public double LearningRateOf(int index) => _learningRate * _groups[_groupOf[index]].LrScale;
+
+    /// <summary>The decoupled weight decay acting on parameter <paramref name="index"/> (its group's, else the optimizer's).</summary>
+    public double DecoupledWeightDecayOf(int index) => _groups[_groupOf[index]].Decoupled ?? _decoupled;
+
+    /// <summary>The coupled L2 weight decay acting on parameter <paramref name="index"/> (its group's, else the optimizer's).</summary>
+    public double L2WeightDecayOf(int index) => _groups[_groupOf[index]].L2 ?? _l2;
 
     /// <summary>Number of <see cref="Step"/> calls so far (restored by <see cref="LoadState"/>).</summary>
     public long StepCount { get; private set; }
 
-    /// <summary>The learning rate η used by the next <see cref="Step"/>. Schedules (<see cref="LRScheduler"/>) set it too.</summary>
+    /// <summary>
+    /// The learning rate η of the next <see cref="Step"/> (a group with a rate of its own keeps its
+    /// ratio to it). Schedules (<see cref="LRScheduler"/>) set it too.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not a finite number &gt; 0.</exception>
     public double LearningRate
     {
@@ -117,14 +172,25 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// Decoupled weight decay λ: each step first does <c>w ← w − η·λ·w</c> on the decayed
-    /// parameters. Not an L2 penalty on the loss (see the class remarks).
+    /// Decoupled weight decay λ (AdamW's): each step first does <c>w ← w − η·λ·w</c> on the
+    /// parameters whose group does not set its own. Not an L2 term in the gradient (see <see cref="L2WeightDecay"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
-    public double WeightDecay
+    public double DecoupledWeightDecay
     {
-        get => _weightDecay;
-        set => _weightDecay = NonNegative(nameof(WeightDecay), value);
+        get => _decoupled;
+        set => _decoupled = NonNegative(nameof(DecoupledWeightDecay), value);
+    }
+
+    /// <summary>
+    /// Coupled L2 weight decay λ₂ (PyTorch's <c>weight_decay</c> of SGD and Adam): the rule sees the
+    /// gradient <c>g + λ₂·w</c>, on the parameters whose group does not set its own.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
+    public double L2WeightDecay
+    {
+        get => _l2;
+        set => _l2 = NonNegative(nameof(L2WeightDecay), value);
     }
 
     // The hyperparameter setters' guards: each returns the value it accepted, or throws naming the optimizer and the hyperparameter.
@@ -158,11 +224,12 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// One update of every parameter that has a gradient: decoupled decay <c>w ← (1 − ηλ)·w</c>
-    /// (if λ &gt; 0 and the parameter is decayed), then the subclass's rule. Writes in place into
-    /// the parameters' buffers, outside the tape, allocating nothing. A launch: inside
-    /// <see cref="Memory.StepPlan.Capture"/> each replay runs the update again with the optimizer's
-    /// state and hyperparameters (learning rate) at that time.
+    /// One update of every parameter that has a gradient, each with its group's rate and decays:
+    /// the rule sees <c>g + λ₂·w</c> when coupled L2 decay λ₂ &gt; 0 (the gradient tensor itself is
+    /// not changed), the weight first shrinks to <c>(1 − ηλ)·w</c> when decoupled decay λ &gt; 0, then
+    /// the subclass's rule runs. Writes in place into the parameters' buffers, outside the tape,
+    /// allocating nothing. A launch: inside <see cref="Memory.StepPlan.Capture"/> each replay runs
+    /// the update again with the optimizer's state and hyperparameters at that time.
     /// </summary>
     public void Step() => Launch.Run(new StepLaunch(this));
 
@@ -174,7 +241,6 @@ public abstract class Optimizer
     private void StepCore()
     {
         StepCount++;
-        double decayFactor = 1 - _learningRate * _weightDecay;
         for (int i = 0; i < _parameters.Length; i++)
         {
             var p = _parameters[i];
@@ -182,20 +248,24 @@ public abstract class Optimizer
             if (g is null) continue;
             // The version bump lets a retained graph that saved this parameter notice it changed.
             p.Storage.Version++;
-            bool decay = _weightDecay > 0 && _decay[i];
-            if (p.DType == DType.Float32)
-            {
-                var w = p.SpanF;
-                if (decay) TensorPrimitives.Multiply(w, (float)decayFactor, w);
-                Update<float>(i, w, g.SpanF);
-            }
-            else
-            {
-                var w = p.SpanD;
-                if (decay) TensorPrimitives.Multiply(w, decayFactor, w);
-                Update<double>(i, w, g.SpanD);
-            }
+            double l2 = L2WeightDecayOf(i), decoupled = DecoupledWeightDecayOf(i);
+            if (p.DType == DType.Float32) StepOne<float>(i, p.SpanF, g.SpanF, l2, decoupled, ref _decayedGradF);
+            else StepOne<double>(i, p.SpanD, g.SpanD, l2, decoupled, ref _decayedGradD);
         }
+    }
+
+    private void StepOne<T>(int i, Span<T> w, ReadOnlySpan<T> g, double l2, double decoupled, ref T[]? decayedBuffer) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (l2 > 0)
+        {
+            // g + λ₂·w into a buffer of the optimizer's own (the rule's scratch stays free), from the weight before decay.
+            decayedBuffer ??= new T[MaxNumel(typeof(T) == typeof(float) ? DType.Float32 : DType.Float64)];
+            var decayed = decayedBuffer.AsSpan(0, g.Length);
+            TensorPrimitives.MultiplyAdd(w, Scalar<T>(l2), g, decayed);
+            g = decayed;
+        }
+        if (decoupled > 0) TensorPrimitives.Multiply(w, Scalar<T>(1 - LearningRateOf(i) * decoupled), w);
+        Update<T>(i, w, g);
     }
 
     /// <summary>Sets every parameter's gradient to zero, keeping its buffer (no allocation on the next backward).</summary>
@@ -212,7 +282,7 @@ public abstract class Optimizer
     protected abstract void Update<T>(int index, Span<T> weight, ReadOnlySpan<T> gradient)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
-    /// <summary>The subclass's hyperparameters other than lr and weight_decay, by the names used in checkpoints.</summary>
+    /// <summary>The subclass's hyperparameters other than lr and the decays, by the names used in checkpoints.</summary>
     protected abstract IEnumerable<KeyValuePair<string, double>> ExtraHyperparameters();
 
     /// <summary>
@@ -268,13 +338,22 @@ public abstract class Optimizer
 
     /// <summary>
     /// A snapshot of everything needed to resume: kind, step count, hyperparameters (lr,
-    /// weight_decay and the rule's own) and copies of the state tensors, named
-    /// "<c>parameterIndex.name</c>" (e.g. <c>0.velocity</c>, <c>3.exp_avg</c>).
+    /// decoupled_weight_decay, l2_weight_decay, the rule's own, and each group's: groups,
+    /// group{g}.size, group{g}.lr_scale and the decays a group sets) and copies of the state
+    /// tensors, named "<c>parameterIndex.name</c>" (e.g. <c>0.velocity</c>, <c>3.exp_avg</c>).
     /// </summary>
     public OptimizerState State()
     {
-        var hyper = new OrderedDictionary<string, double> { ["lr"] = _learningRate, ["weight_decay"] = _weightDecay };
+        var hyper = new OrderedDictionary<string, double> { ["lr"] = _learningRate, ["decoupled_weight_decay"] = _decoupled, ["l2_weight_decay"] = _l2 };
         foreach (var (k, v) in ExtraHyperparameters()) hyper[k] = v;
+        hyper["groups"] = _groups.Length;
+        for (int g = 0; g < _groups.Length; g++)
+        {
+            hyper[$"group{g}.size"] = _groups[g].Size;
+            hyper[$"group{g}.lr_scale"] = _groups[g].LrScale;
+            if (_groups[g].Decoupled is { } d) hyper[$"group{g}.decoupled_weight_decay"] = d;
+            if (_groups[g].L2 is { } l) hyper[$"group{g}.l2_weight_decay"] = l;
+        }
         var tensors = new OrderedDictionary<string, Tensor>();
         foreach (var s in _state) tensors[s.Value.Name!] = s.Value.Clone();
         return new OptimizerState(Kind, StepCount, _parameters.Length, hyper, tensors);
@@ -300,11 +379,16 @@ public abstract class Optimizer
             throw new ArgumentException($"{op}: the state is for {state.ParameterCount} parameters but this optimizer has {_parameters.Length}", nameof(state));
         if (state.Step < 0)
             throw new ArgumentOutOfRangeException(nameof(state), state.Step, $"{op}: step count must be >= 0, got {state.Step}");
-        double lr = Require(state.Hyperparameters, "lr");
-        double wd = Require(state.Hyperparameters, "weight_decay");
+        var h = state.Hyperparameters;
+        double lr = Require(h, "lr");
+        // A state written before the two decays were told apart has "weight_decay", which was the decoupled one.
+        double decoupled = h.TryGetValue("decoupled_weight_decay", out var dv) ? dv : Require(h, "weight_decay");
+        double l2 = h.TryGetValue("l2_weight_decay", out var lv) ? lv : 0;
         Guard.NonNegativeNumber(op, "lr", lr);
-        Guard.NonNegativeNumber(op, "weight_decay", wd);
-        var applyHyper = PrepareHyperparameters(state.Hyperparameters);
+        Guard.NonNegativeNumber(op, "decoupled_weight_decay", decoupled);
+        Guard.NonNegativeNumber(op, "l2_weight_decay", l2);
+        var groups = PrepareGroups(op, h);
+        var applyHyper = PrepareHyperparameters(h);
 
         var expected = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in _state)
@@ -323,7 +407,10 @@ public abstract class Optimizer
         return () =>
         {
             _learningRate = lr;
-            _weightDecay = wd;
+            _decoupled = decoupled;
+            _l2 = l2;
+            if (groups is not null)
+                for (int g = 0; g < _groups.Length; g++) (_groups[g].LrScale, _groups[g].Decoupled, _groups[g].L2) = groups[g];
             applyHyper();
             StepCount = state.Step;
             foreach (var s in _state)
@@ -334,25 +421,48 @@ public abstract class Optimizer
         };
     }
 
+    /// <summary>The groups' settings in a saved state, checked against this optimizer's groups; null for a state that has none (written before groups).</summary>
+    private (double LrScale, double? Decoupled, double? L2)[]? PrepareGroups(string op, IReadOnlyDictionary<string, double> h)
+    {
+        if (!h.TryGetValue("groups", out var count)) return null;
+        if (count != _groups.Length)
+            throw new ArgumentException($"{op}: the state has {count} parameter groups but this optimizer has {_groups.Length}", "state");
+        var r = new (double, double?, double?)[_groups.Length];
+        for (int g = 0; g < _groups.Length; g++)
+        {
+            double size = Require(h, $"group{g}.size");
+            if (size != _groups[g].Size)
+                throw new ArgumentException($"{op}: group {g} of the state has {size} parameters but this optimizer's group {g} has {_groups[g].Size}", "state");
+            double scale = Require(h, $"group{g}.lr_scale");
+            Guard.Positive(op, $"group{g}.lr_scale", scale);
+            double? d = h.TryGetValue($"group{g}.decoupled_weight_decay", out var dv) ? dv : null;
+            double? l = h.TryGetValue($"group{g}.l2_weight_decay", out var lv) ? lv : null;
+            if (d is { } dd) Guard.NonNegativeNumber(op, $"group{g}.decoupled_weight_decay", dd);
+            if (l is { } ll) Guard.NonNegativeNumber(op, $"group{g}.l2_weight_decay", ll);
+            r[g] = (scale, d, l);
+        }
+        return r;
+    }
+
     /// <summary>Names accepted by <see cref="Create"/>.</summary>
     public static IReadOnlyList<string> Kinds { get; } = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"];
 
     /// <summary>
     /// An optimizer by name (as on the command line: sgd, momentum, nesterov, adagrad, rmsprop,
     /// adam, adamw) over a model, with that optimizer's defaults for everything but the learning
-    /// rate and weight decay.
+    /// rate and the weight decays.
     /// </summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
     /// <exception cref="ArgumentOutOfRangeException">Invalid learning rate or weight decay.</exception>
-    public static Optimizer Create(string kind, Module model, double learningRate, double weightDecay = 0) => kind switch
+    public static Optimizer Create(string kind, Module model, double learningRate, double decoupledWeightDecay = 0, double l2WeightDecay = 0) => kind switch
     {
-        "sgd" => new Sgd(model, learningRate, weightDecay),
-        "momentum" => new Momentum(model, learningRate, weightDecay: weightDecay),
-        "nesterov" => new Nesterov(model, learningRate, weightDecay: weightDecay),
-        "adagrad" => new Adagrad(model, learningRate, weightDecay: weightDecay),
-        "rmsprop" => new RmsProp(model, learningRate, weightDecay: weightDecay),
-        "adam" => new Adam(model, learningRate, weightDecay: weightDecay),
-        "adamw" => new AdamW(model, learningRate, weightDecay: weightDecay),
+        "sgd" => new Sgd(model, learningRate, decoupledWeightDecay, l2WeightDecay),
+        "momentum" => new Momentum(model, learningRate, decoupledWeightDecay: decoupledWeightDecay, l2WeightDecay: l2WeightDecay),
+        "nesterov" => new Nesterov(model, learningRate, decoupledWeightDecay: decoupledWeightDecay, l2WeightDecay: l2WeightDecay),
+        "adagrad" => new Adagrad(model, learningRate, decoupledWeightDecay: decoupledWeightDecay, l2WeightDecay: l2WeightDecay),
+        "rmsprop" => new RmsProp(model, learningRate, decoupledWeightDecay: decoupledWeightDecay, l2WeightDecay: l2WeightDecay),
+        "adam" => new Adam(model, learningRate, decoupledWeightDecay: decoupledWeightDecay, l2WeightDecay: l2WeightDecay),
+        "adamw" => new AdamW(model, learningRate, decoupledWeightDecay: decoupledWeightDecay, l2WeightDecay: l2WeightDecay),
         _ => throw new ArgumentException($"Optimizer.Create: unknown optimizer '{kind}'; expected one of: {string.Join(", ", Kinds)}", nameof(kind)),
     };
 }

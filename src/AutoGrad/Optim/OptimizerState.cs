@@ -2,7 +2,7 @@ namespace AutoGrad.Optim;
 
 /// <summary>
 /// What an optimizer needs to resume exactly where it stopped: its kind, the number of steps
-/// taken, its hyperparameters (always <c>lr</c> and <c>weight_decay</c>, plus the rule's own such
+/// taken, its hyperparameters (always <c>lr</c>, <c>decoupled_weight_decay</c>, <c>l2_weight_decay</c> and the groups' settings, plus the rule's own such
 /// as <c>beta1</c>) and its state tensors named "<c>parameterIndex.name</c>" (e.g.
 /// <c>0.velocity</c>, <c>3.exp_avg</c>, <c>3.exp_avg_sq</c>, <c>3.step</c>). Produced by
 /// <see cref="Optimizer.State"/>, consumed by <see cref="Optimizer.LoadState"/>, stored in checkpoints.

@@ -15,22 +15,33 @@ public sealed class RmsProp : Optimizer
     private double _alpha;
     private double _epsilon;
 
-    /// <summary>RMSprop over a list of parameters; weight decay skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
+    /// <summary>RMSprop over a list of parameters; every tensor of the list takes the weight decays.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, alpha outside [0, 1), epsilon ≤ 0, weightDecay &lt; 0.</exception>
-    public RmsProp(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, bool decayBiases = false)
-        : base("rmsprop", parameters, learningRate, weightDecay, decayBiases)
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, alpha outside [0, 1), epsilon ≤ 0, a weight decay &lt; 0.</exception>
+    public RmsProp(IEnumerable<Tensor> parameters, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double decoupledWeightDecay = 0, double l2WeightDecay = 0)
+        : base("rmsprop", parameters, learningRate, decoupledWeightDecay, l2WeightDecay)
     {
         Alpha = alpha;
         Epsilon = epsilon;
         _squareAvg = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "square_avg")).ToArray();
     }
 
-    /// <summary>RMSprop over a model's parameters; weight decay skips biases unless <paramref name="decayBiases"/>.</summary>
+    /// <summary>RMSprop over parameter groups; each group with its own rate and decays (null: the optimizer's).</summary>
+    /// <exception cref="ArgumentException">No groups, an empty group, a tensor in two groups, a null or a non-leaf.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, alpha outside [0, 1), epsilon ≤ 0, a weight decay &lt; 0.</exception>
+    public RmsProp(IEnumerable<ParameterGroup> groups, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double decoupledWeightDecay = 0, double l2WeightDecay = 0)
+        : base("rmsprop", groups, learningRate, decoupledWeightDecay, l2WeightDecay)
+    {
+        Alpha = alpha;
+        Epsilon = epsilon;
+        _squareAvg = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "square_avg")).ToArray();
+    }
+
+    /// <summary>RMSprop over a model's parameters; the weight decays skip biases unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The model has no parameters.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, alpha outside [0, 1), epsilon ≤ 0, weightDecay &lt; 0.</exception>
-    public RmsProp(Module model, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, bool decayBiases = false)
-        : base("rmsprop", model, learningRate, weightDecay, decayBiases)
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, alpha outside [0, 1), epsilon ≤ 0, a weight decay &lt; 0.</exception>
+    public RmsProp(Module model, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double decoupledWeightDecay = 0, double l2WeightDecay = 0, bool decayBiases = false)
+        : base("rmsprop", model, learningRate, decoupledWeightDecay, l2WeightDecay, decayBiases)
     {
         Alpha = alpha;
         Epsilon = epsilon;
@@ -64,7 +75,7 @@ public sealed class RmsProp : Optimizer
         TensorPrimitives.Sqrt(s, tmp);
         TensorPrimitives.Add(tmp, Scalar<T>(_epsilon), tmp);
         TensorPrimitives.Divide(gradient, tmp, tmp);
-        TensorPrimitives.MultiplyAdd(tmp, Scalar<T>(-LearningRate), weight, weight);
+        TensorPrimitives.MultiplyAdd(tmp, Scalar<T>(-LearningRateOf(index)), weight, weight);
     }
 
     /// <inheritdoc/>

@@ -14,21 +14,31 @@ public abstract class VelocityOptimizer : Optimizer
     /// <summary>The velocity of parameter i (the optimizer state saved as "velocity").</summary>
     protected Tensor[] Velocity { get; }
 
-    /// <summary>Over a list of parameters; weight decay skips the rank-1 ones (biases) unless <paramref name="decayBiases"/>.</summary>
+    /// <summary>Over a list of parameters; every tensor of the list takes the weight decays.</summary>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or a non-leaf.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, gamma outside [0, 1), weightDecay &lt; 0.</exception>
-    protected VelocityOptimizer(string kind, IEnumerable<Tensor> parameters, double learningRate, double gamma, double weightDecay, bool decayBiases)
-        : base(kind, parameters, learningRate, weightDecay, decayBiases)
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, gamma outside [0, 1), a weight decay &lt; 0.</exception>
+    protected VelocityOptimizer(string kind, IEnumerable<Tensor> parameters, double learningRate, double gamma, double decoupledWeightDecay, double l2WeightDecay)
+        : base(kind, parameters, learningRate, decoupledWeightDecay, l2WeightDecay)
     {
         Gamma = gamma;
         Velocity = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "velocity")).ToArray();
     }
 
-    /// <summary>Over a model's parameters; weight decay skips biases unless <paramref name="decayBiases"/>.</summary>
+    /// <summary>Over a list of parameters; each group with its own rate and decays (null: the optimizer's).</summary>
+    /// <exception cref="ArgumentException">No groups, an empty group, a tensor in two groups, a null or a non-leaf.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, gamma outside [0, 1), a weight decay &lt; 0.</exception>
+    protected VelocityOptimizer(string kind, IEnumerable<ParameterGroup> groups, double learningRate, double gamma, double decoupledWeightDecay, double l2WeightDecay)
+        : base(kind, groups, learningRate, decoupledWeightDecay, l2WeightDecay)
+    {
+        Gamma = gamma;
+        Velocity = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "velocity")).ToArray();
+    }
+
+    /// <summary>Over a model's parameters; the weight decays skip biases unless <paramref name="decayBiases"/>.</summary>
     /// <exception cref="ArgumentException">The model has no parameters.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, gamma outside [0, 1), weightDecay &lt; 0.</exception>
-    protected VelocityOptimizer(string kind, Module model, double learningRate, double gamma, double weightDecay, bool decayBiases)
-        : base(kind, model, learningRate, weightDecay, decayBiases)
+    /// <exception cref="ArgumentOutOfRangeException">learningRate ≤ 0, gamma outside [0, 1), a weight decay &lt; 0.</exception>
+    protected VelocityOptimizer(string kind, Module model, double learningRate, double gamma, double decoupledWeightDecay, double l2WeightDecay, bool decayBiases)
+        : base(kind, model, learningRate, decoupledWeightDecay, l2WeightDecay, decayBiases)
     {
         Gamma = gamma;
         Velocity = Enumerable.Range(0, Parameters.Count).Select(i => AddState(i, "velocity")).ToArray();

@@ -245,14 +245,18 @@ internal static class DocSamples
         return norm;
     }
 
-    /// <summary>docs/optimizers.md, biases and weight decay: which parameters each optimizer decays.</summary>
-    public static (bool W, bool B, bool BWithDecayBiases) OptimizersBiases()
+    /// <summary>docs/optimizers.md, the two weight decays: which parameters each construction decays.</summary>
+    public static (double ModelBias, double ListBias, double GroupLr, double GroupBiasL2) OptimizersBiases()
     {
-        var layer = new Linear(4, 3, new Generator(0));                       // W [4, 3], b [3]
-        var sgd = new Sgd(layer.Parameters(), 0.1, weightDecay: 0.1);         // decays W, not b
-        var all = new Sgd(layer.Parameters(), 0.1, weightDecay: 0.1, decayBiases: true);
-        Console.WriteLine($"W {sgd.IsDecayed(0)}, b {sgd.IsDecayed(1)}; with decayBiases: b {all.IsDecayed(1)}"); // W True, b False; ... b True
-        return (sgd.IsDecayed(0), sgd.IsDecayed(1), all.IsDecayed(1));
+        var layer = new Linear(4, 3, new Generator(0));                        // W [4, 3], b [3]
+        var fromModel = new Sgd(layer, 0.1, decoupledWeightDecay: 0.1);        // decays W, not b
+        var fromList = new Sgd(layer.Parameters(), 0.1, decoupledWeightDecay: 0.1);   // decays W and b
+        var grouped = new Adam(
+            [new ParameterGroup([layer.Weight]) { LearningRate = 0.01 },
+             new ParameterGroup([layer.Bias!]) { L2WeightDecay = 0 }],
+            learningRate: 0.001, l2WeightDecay: 1e-4);                          // PyTorch's Adam(weight_decay=1e-4), bias excluded
+        Console.WriteLine($"model: b {fromModel.DecoupledWeightDecayOf(1)}; list: b {fromList.DecoupledWeightDecayOf(1)}; groups: W lr {grouped.LearningRateOf(0)}, b l2 {grouped.L2WeightDecayOf(1)}");
+        return (fromModel.DecoupledWeightDecayOf(1), fromList.DecoupledWeightDecayOf(1), grouped.LearningRateOf(0), grouped.L2WeightDecayOf(1));
     }
 
     /// <summary>docs/data-and-training.md, the complete training loop: returns the test accuracy.</summary>
@@ -266,7 +270,7 @@ internal static class DocSamples
         (train, valid, test) = (scaler.Transform(train), scaler.Transform(valid), scaler.Transform(test));
 
         var model = new TwoLayerNet(train.FeatureCount, 64, train.ClassCount, gen);
-        var opt = new Adam(model, learningRate: 1e-3, weightDecay: 1e-4);
+        var opt = new Adam(model, learningRate: 1e-3, decoupledWeightDecay: 1e-4);
         var schedule = new CosineAnnealingLR(opt, tMax: 50, minLearningRate: 1e-5);
         var stopper = new EarlyStopping(patience: 5, model: model);    // watches the validation loss
         var loader = new DataLoader(train, batchSize: 64, gen);        // reshuffled every epoch

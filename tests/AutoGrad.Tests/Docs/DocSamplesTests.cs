@@ -60,7 +60,7 @@ public class DocSamplesTests
         Assert.True(last < first, $"{first} -> {last}");
         Assert.Equal(0.1 * Math.Pow(0.5, 4), DocSamples.OptimizersSchedule(), 12); // halved at epochs 10, 20, 30, 40
         Assert.True(DocSamples.OptimizersClipping() > 1.0); // the norm before clipping, as the sample's inputs are large
-        Assert.Equal((true, false, true), DocSamples.OptimizersBiases());
+        Assert.Equal((0.0, 0.1, 0.01, 0.0), DocSamples.OptimizersBiases());
     }
 
     [Fact]

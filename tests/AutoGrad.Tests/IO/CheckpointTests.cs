@@ -28,7 +28,7 @@ public class CheckpointTests
     private static (TinyMlp Model, Adam Opt) Trained(string path)
     {
         var model = new TinyMlp(4, 5, 3, new Generator(1));
-        var opt = new Adam(model, 0.01, weightDecay: 0.001);
+        var opt = new Adam(model, 0.01, decoupledWeightDecay: 0.001);
         Train(model, opt, 3);
         Checkpoint.Save(path, model, opt, new Dictionary<string, string> { ["model"] = "tiny-mlp", ["hidden"] = "5" });
         return (model, opt);

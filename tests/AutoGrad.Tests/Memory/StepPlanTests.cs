@@ -29,7 +29,7 @@ public class StepPlanTests
             Model = Mlp.Create(sizes, Activation.ReLU, rng, dropout, inputDropout);
             Optimizer = optimizer switch
             {
-                "adam" => new Adam(Model, learningRate: 0.01, weightDecay: 0.01),
+                "adam" => new Adam(Model, learningRate: 0.01, decoupledWeightDecay: 0.01),
                 _ => new Momentum(Model, learningRate: 0.05, gamma: 0.9),
             };
             X = Tensor.Zeros(batch, sizes[0]);
@@ -187,8 +187,8 @@ public class StepPlanTests
             replay.NextBatch();
             if (i == 2)
             {
-                eager.Optimizer.WeightDecay = 0.2;
-                replay.Optimizer.WeightDecay = 0.2;
+                eager.Optimizer.DecoupledWeightDecay = 0.2;
+                replay.Optimizer.DecoupledWeightDecay = 0.2;
             }
             eager.Step();
             eagerSchedule.Step();

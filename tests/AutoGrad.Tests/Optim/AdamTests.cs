@@ -31,7 +31,7 @@ public class AdamTests
     {
         var p = NewParameter(dtype);
         var adam = new Adam([p], 0.05);
-        Assert.Equal((0.9, 0.999, 1e-8, 0.0), (adam.Beta1, adam.Beta2, adam.Epsilon, adam.WeightDecay));
+        Assert.Equal((0.9, 0.999, 1e-8, 0.0), (adam.Beta1, adam.Beta2, adam.Epsilon, adam.DecoupledWeightDecay));
         AssertMatches(p, adam, Reference(0.05, 0.9, 0.999, 1e-8), steps: 8);
     }
 

@@ -12,7 +12,7 @@ public class AdamWTests
     {
         // w ← w − ηλw, then the Adam step; λ never enters m or v.
         var p = NewParameter(dtype);
-        var opt = new AdamW([p], 0.05, weightDecay: 0.1);
+        var opt = new AdamW([p], 0.05, decoupledWeightDecay: 0.1);
         Assert.Equal("adamw", opt.Kind);
         AssertMatches(p, opt, AdamTests.Reference(0.05, 0.9, 0.999, 1e-8, wd: 0.1), steps: 8);
     }
@@ -21,7 +21,7 @@ public class AdamWTests
     public void DefaultWeightDecayIsPyTorchs()
     {
         var p = NewParameter(DType.Float64);
-        Assert.Equal(0.01, new AdamW([p]).WeightDecay);
+        Assert.Equal(0.01, new AdamW([p]).DecoupledWeightDecay);
         Assert.Equal(1e-3, new AdamW([p]).LearningRate);
     }
 
@@ -32,7 +32,7 @@ public class AdamWTests
         const double lr = 0.05, lambda = 0.5;
         var decoupled = NewParameter(DType.Float64);
         var penalized = NewParameter(DType.Float64);
-        var o1 = new AdamW([decoupled], lr, weightDecay: lambda);
+        var o1 = new AdamW([decoupled], lr, decoupledWeightDecay: lambda);
         var o2 = new Adam([penalized], lr);
         for (int t = 0; t < 3; t++)
         {

@@ -49,7 +49,7 @@ public class MomentumTests
         var p = NewParameter(DType.Float64);
         const double lr = 0.1, gamma = 0.5, wd = 0.2;
         var v = new double[4];
-        AssertMatches(p, new Momentum([p], lr, gamma, weightDecay: wd), (w, g, _) =>
+        AssertMatches(p, new Momentum([p], lr, gamma, decoupledWeightDecay: wd), (w, g, _) =>
         {
             for (int i = 0; i < 4; i++) v[i] = gamma * v[i] + lr * g[i];
             return w.Select((wi, i) => (1 - lr * wd) * wi - v[i]).ToArray();

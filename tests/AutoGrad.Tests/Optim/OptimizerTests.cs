@@ -51,7 +51,7 @@ public class OptimizerTests
         Assert.Equal("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new Adagrad([p], epsilon: -1e-8)).ParamName);
         Assert.Equal("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new RmsProp([p], epsilon: 0)).ParamName);
         Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => new RmsProp([p], alpha: 1)).ParamName);
-        Assert.Equal("weightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], weightDecay: -0.1)).ParamName);
+        Assert.Equal("decoupledWeightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], decoupledWeightDecay: -0.1)).ParamName);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public class OptimizerTests
     public void StepsAllocateNothingInSteadyState(string kind)
     {
         var model = new TinyMlp(8, 16, 3, new Generator(3));
-        var opt = Optimizer.Create(kind, model, 0.01, weightDecay: 0.01);
+        var opt = Optimizer.Create(kind, model, 0.01, decoupledWeightDecay: 0.01);
         foreach (var p in model.Parameters()) p.Grad = Tensor.OnesLike(p);
         for (int i = 0; i < 5; i++) opt.Step();
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -171,7 +171,7 @@ public class OptimizerTests
         Backward(p);
         opt.Step();
         Assert.Equal(v, s.Tensors["0.velocity"].ToDoubleArray());
-        Assert.Equal(["lr", "weight_decay", "gamma"], s.Hyperparameters.Keys);
+        Assert.Equal(["lr", "decoupled_weight_decay", "l2_weight_decay", "gamma", "groups", "group0.size", "group0.lr_scale"], s.Hyperparameters.Keys);
     }
 
     [Fact]

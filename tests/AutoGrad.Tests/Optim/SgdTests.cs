@@ -33,7 +33,7 @@ public class SgdTests
     {
         var p = NewParameter(dtype);
         const double lr = 0.1, wd = 0.5;
-        AssertMatches(p, new Sgd([p], lr, weightDecay: wd), (w, g, _) => w.Select((wi, i) => (1 - lr * wd) * wi - lr * g[i]).ToArray());
+        AssertMatches(p, new Sgd([p], lr, decoupledWeightDecay: wd), (w, g, _) => w.Select((wi, i) => (1 - lr * wd) * wi - lr * g[i]).ToArray());
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public class SgdTests
         const double lr = 0.05, lambda = 0.3;
         var decayed = NewParameter(DType.Float64);
         var penalized = NewParameter(DType.Float64);
-        var sgdDecay = new Sgd([decayed], lr, weightDecay: lambda);
+        var sgdDecay = new Sgd([decayed], lr, decoupledWeightDecay: lambda);
         var sgdPenalty = new Sgd([penalized], lr);
         for (int t = 0; t < 5; t++)
         {
@@ -69,58 +69,60 @@ public class SgdTests
         foreach (var q in model.Parameters()) q.Grad = Tensor.ZerosLike(q);
         var w0 = model.Weight.ToDoubleArray();
 
-        new Sgd(model, 0.1, weightDecay: 0.5).Step();
+        new Sgd(model, 0.1, decoupledWeightDecay: 0.5).Step();
         Assert.Equal([1.0, -1.0], model.Bias.ToDoubleArray());
         Assert.Equal(w0.Select(v => v * 0.95), model.Weight.ToDoubleArray());
 
-        new Sgd(model, 0.1, weightDecay: 0.5, decayBiases: true).Step();
+        new Sgd(model, 0.1, decoupledWeightDecay: 0.5, decayBiases: true).Step();
         Assert.Equal([0.95, -0.95], model.Bias.ToDoubleArray());
     }
 
     [Fact]
-    public void ListConstructorLeavesRankOneParametersOutOfWeightDecayUnlessAsked()
+    public void ListConstructorDecaysExactlyTheListedTensors()
     {
+        // No guessing from the rank: every tensor of the list decays; groups leave some out.
         var model = new TinyLinearModel(3, 2, new Generator(1), DType.Float64);
         model.Bias.CopyFromNoGrad([1.0, -1.0]);
         foreach (var q in model.Parameters()) q.Grad = Tensor.ZerosLike(q);
         var w0 = model.Weight.ToDoubleArray();
 
-        // The same rule as from the model: biases (rank 1 in a plain list) are not decayed.
-        var sgd = new Sgd(model.Parameters(), 0.1, weightDecay: 0.5);
-        Assert.Equal([true, false], [sgd.IsDecayed(0), sgd.IsDecayed(1)]);
+        var sgd = new Sgd(model.Parameters(), 0.1, decoupledWeightDecay: 0.5);
+        Assert.Equal([0.5, 0.5], [sgd.DecoupledWeightDecayOf(0), sgd.DecoupledWeightDecayOf(1)]);
         sgd.Step();
-        Assert.Equal([1.0, -1.0], model.Bias.ToDoubleArray());
+        Assert.Equal([0.95, -0.95], model.Bias.ToDoubleArray());
         Assert.Equal(w0.Select(v => v * 0.95), model.Weight.ToDoubleArray());
 
-        var all = new Sgd(model.Parameters(), 0.1, weightDecay: 0.5, decayBiases: true);
-        Assert.True(all.IsDecayed(1));
-        all.Step();
+        var grouped = new Sgd([new ParameterGroup([model.Weight]), new ParameterGroup([model.Bias]) { DecoupledWeightDecay = 0 }], 0.1, decoupledWeightDecay: 0.5);
+        grouped.Step();
         Assert.Equal([0.95, -0.95], model.Bias.ToDoubleArray());
+        Assert.Equal(w0.Select(v => v * 0.95 * 0.95), model.Weight.ToDoubleArray());
     }
 
     [Fact]
-    public void EveryOptimizerBuiltFromAListSkipsBiasesByDefault()
+    public void EveryOptimizerBuiltFromAModelSkipsBiasesByDefault()
     {
         var model = new TinyLinearModel(3, 2, new Generator(1), DType.Float64);
-        var p = model.Parameters().ToArray();
         Optimizer[] optimizers =
         [
-            new Sgd(p, weightDecay: 0.1), new Momentum(p, weightDecay: 0.1), new Nesterov(p, weightDecay: 0.1), new Adagrad(p, weightDecay: 0.1),
-            new RmsProp(p, weightDecay: 0.1), new Adam(p, weightDecay: 0.1), new AdamW(p),
+            new Sgd(model, decoupledWeightDecay: 0.1), new Momentum(model, decoupledWeightDecay: 0.1), new Nesterov(model, decoupledWeightDecay: 0.1),
+            new Adagrad(model, decoupledWeightDecay: 0.1), new RmsProp(model, l2WeightDecay: 0.1), new Adam(model, l2WeightDecay: 0.1), new AdamW(model),
         ];
         foreach (var o in optimizers)
         {
-            Assert.True(o.IsDecayed(0), o.Kind);
-            Assert.False(o.IsDecayed(1), o.Kind);
+            Assert.Equal(2, o.GroupCount);
+            Assert.True(o.DecoupledWeightDecayOf(0) + o.L2WeightDecayOf(0) > 0, o.Kind);
+            Assert.Equal(0, o.DecoupledWeightDecayOf(1) + o.L2WeightDecayOf(1));
         }
-        Assert.True(new AdamW(p, decayBiases: true).IsDecayed(1));
+        Assert.Equal(0.01, new AdamW(model, decayBiases: true).DecoupledWeightDecayOf(1));
     }
 
     [Fact]
     public void WeightDecayRangeIsStatedInWords()
     {
         var p = Tensor.Ones(DType.Float64, 2, 2).RequireGrad();
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], weightDecay: -1));
-        Assert.StartsWith("sgd: weightDecay must be a finite number ≥ 0, got -1", e.Message);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], decoupledWeightDecay: -1));
+        Assert.StartsWith("sgd: decoupledWeightDecay must be a finite number ≥ 0, got -1", e.Message);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], l2WeightDecay: double.NaN));
+        Assert.StartsWith("sgd: l2WeightDecay must be a finite number ≥ 0, got NaN", e.Message);
     }
 }
