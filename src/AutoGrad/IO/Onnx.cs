@@ -143,6 +143,8 @@ public static class Onnx
                 throw Unsupported(m, path, m is RecurrentLayer or RecurrentCell
                     ? "recurrent layers are not exported to ONNX (their weights export to safetensors under PyTorch's names)"
                     : "it has no ONNX form here (a custom module's Forward is code the exporter cannot read; build the model as a Sequential of supported layers)");
+            if (m is BatchNorm { RunningMean: null })
+                throw Unsupported(m, path, "without running statistics (trackRunningStats: false) it normalizes with each batch's own statistics, which an inference graph does not compute");
             int[] outShape = m.Forward(Tensor.Zeros(dtype, x.Shape)).ShapeArray;
             string node = "/" + path.Replace('.', '/');
             switch (m)
@@ -184,12 +186,10 @@ public static class Onnx
                 case GlobalAvgPool2d:
                     return Unary("GlobalAveragePool", node, x, outShape);
                 case BatchNorm bn:
-                    if (bn.RunningMean is null || bn.RunningVar is null)
-                        throw Unsupported(m, path, "without running statistics (trackRunningStats: false) it normalizes with each batch's own statistics, which an inference graph does not compute");
                     return new(Node("BatchNormalization", node + "/BatchNormalization",
                         [x.Name, bn.Weight is null ? Constant($"{path}.weight", bn.NumFeatures, 1) : Weight(path, "weight", bn.Weight),
                          bn.Bias is null ? Constant($"{path}.bias", bn.NumFeatures, 0) : Weight(path, "bias", bn.Bias),
-                         Weight(path, "running_mean", bn.RunningMean), Weight(path, "running_var", bn.RunningVar)],
+                         Weight(path, "running_mean", bn.RunningMean!), Weight(path, "running_var", bn.RunningVar!)],
                         attributes: [FloatAttr("epsilon", (float)bn.Eps)]), outShape);
                 case LayerNorm ln:
                 {
