@@ -50,14 +50,17 @@ public static class Onnx
     /// <param name="model">The model; its evaluation-mode forward is exported.</param>
     /// <param name="exampleShape">The shape of one example, without the batch dimension: [64] for an MLP on 64 features, [1, 28, 28] for a CNN on images.</param>
     /// <param name="metadata">Strings stored in the model's <c>metadata_props</c>, or null.</param>
+    /// <param name="inputMean">With <paramref name="inputStd"/>: the graph first computes (input − mean)/std, so it takes raw
+    /// features where the model was trained on standardized ones (e.g. a <c>Standardizer</c>'s statistics). Each broadcasts to the example shape.</param>
+    /// <param name="inputStd">The standard deviations (finite, &gt; 0) that go with <paramref name="inputMean"/>.</param>
     /// <exception cref="NotSupportedException">A module of the model has no ONNX form here; the message names its type and path.</exception>
-    /// <exception cref="ShapeException">The model does not accept inputs of [batch, ...exampleShape].</exception>
-    /// <exception cref="ArgumentException">The example shape is empty or has a dimension below 1, or the model has parameters of two dtypes.</exception>
+    /// <exception cref="ShapeException">The model does not accept inputs of [batch, ...exampleShape], or the mean or std does not broadcast to the example shape.</exception>
+    /// <exception cref="ArgumentException">The example shape is empty or has a dimension below 1, the model has parameters of two dtypes, only one of mean and std is given, or a std is not finite and positive.</exception>
     /// <exception cref="IOException">The file cannot be written (the target is left as it was).</exception>
-    public static void Export(string path, Module model, int[] exampleShape, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Export(string path, Module model, int[] exampleShape, IReadOnlyDictionary<string, string>? metadata = null, Tensor? inputMean = null, Tensor? inputStd = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = ToBytes(model, exampleShape, metadata);
+        var bytes = ToBytes(model, exampleShape, metadata, inputMean, inputStd);
         var full = Path.GetFullPath(path);
         var tmp = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
@@ -76,11 +79,11 @@ public static class Onnx
         }
     }
 
-    /// <summary>The bytes of the ONNX model that <see cref="Export"/> writes (e.g. for <c>new InferenceSession(bytes)</c>).</summary>
+    /// <summary>The bytes of the ONNX model that <see cref="Export"/> writes (e.g. for <c>new InferenceSession(bytes)</c>); the arguments are <see cref="Export"/>'s.</summary>
     /// <exception cref="NotSupportedException">A module of the model has no ONNX form here; the message names its type and path.</exception>
-    /// <exception cref="ShapeException">The model does not accept inputs of [batch, ...exampleShape].</exception>
-    /// <exception cref="ArgumentException">The example shape is empty or has a dimension below 1, or the model has parameters of two dtypes.</exception>
-    public static byte[] ToBytes(Module model, int[] exampleShape, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <exception cref="ShapeException">The model does not accept inputs of [batch, ...exampleShape], or the mean or std does not broadcast to the example shape.</exception>
+    /// <exception cref="ArgumentException">The example shape is empty or has a dimension below 1, the model has parameters of two dtypes, only one of mean and std is given, or a std is not finite and positive.</exception>
+    public static byte[] ToBytes(Module model, int[] exampleShape, IReadOnlyDictionary<string, string>? metadata = null, Tensor? inputMean = null, Tensor? inputStd = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(exampleShape);
@@ -93,6 +96,18 @@ public static class Onnx
         if (dtypes.Count > 1)
             throw new ArgumentException($"Onnx.Export: the model mixes {string.Join(" and ", dtypes.Select(d => d.Name()))} parameters; an ONNX graph has one input type", nameof(model));
         var dtype = dtypes.Count == 1 ? dtypes[0] : DType.Float32;
+        if ((inputMean is null) != (inputStd is null))
+            throw new ArgumentException($"Onnx.Export: {(inputMean is null ? "inputStd" : "inputMean")} is given without {(inputMean is null ? "inputMean" : "inputStd")}; standardizing the input needs both", inputMean is null ? nameof(inputStd) : nameof(inputMean));
+        foreach (var (t, name) in new[] { (inputMean, "inputMean"), (inputStd, "inputStd") })
+            if (t is not null && !Shapes.BroadcastsTo(t.Shape, exampleShape))
+                throw ShapeErrors.DoesNotBroadcastTo("Onnx.Export", name, t.ShapeArray, "the example shape", exampleShape);
+        if (inputStd is not null)
+        {
+            var std = inputStd.ToDoubleArray();
+            for (int i = 0; i < std.Length; i++)
+                if (!(double.IsFinite(std[i]) && std[i] > 0))
+                    throw new ArgumentException($"Onnx.Export: inputStd element {i} is {std[i]}; every standard deviation must be finite and > 0", nameof(inputStd));
+        }
 
         // The shapes between layers come from running each layer on a batch of one, in evaluation
         // mode (so batch norm's running statistics are not touched); the modes are put back after.
@@ -103,7 +118,13 @@ public static class Onnx
             var g = new Graph(dtype);
             using (Tape.NoGrad())
             {
-                var output = g.Emit(model, "", new Value(InputName, [1, .. exampleShape]));
+                var input = new Value(InputName, [1, .. exampleShape]);
+                if (inputMean is not null && inputStd is not null)
+                {
+                    var centered = g.Node("Sub", "/standardize/Sub", [InputName, g.Weight("", "input_mean", inputMean.To(dtype))]);
+                    input = input with { Name = g.Node("Div", "/standardize/Div", [centered, g.Weight("", "input_std", inputStd.To(dtype))]) };
+                }
+                var output = g.Emit(model, "", input);
                 g.Node("Identity", "/output", [output.Name], [OutputName]);
                 return g.Model(model, exampleShape, output.Shape, metadata);
             }
@@ -268,7 +289,7 @@ public static class Onnx
         }
 
         /// <summary>A parameter or buffer as an initializer named by its state-dict key (once per tensor, so tied weights stay tied).</summary>
-        private string Weight(string path, string name, Tensor t, bool transpose = false)
+        public string Weight(string path, string name, Tensor t, bool transpose = false)
         {
             if (_initialized.TryGetValue(t, out var known) && !transpose) return known;
             var value = transpose ? t.T : t;

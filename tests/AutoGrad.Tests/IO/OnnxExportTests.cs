@@ -139,6 +139,26 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void TheGraphCanStandardizeRawFeatures()
+    {
+        var raw = Digits.Features.Slice(0, 0, 50);
+        var standardizer = Standardizer.Fit(Digits.Features);
+        var model = Mlp.Create([64, 16, 10], Activation.Tanh, new Generator(15));
+        var mean = Tensor.FromArray(standardizer.Mean.ToArray());
+        var std = Tensor.FromArray(standardizer.Std.ToArray());
+        var (actual, _) = RunOnnx(Onnx.ToBytes(model, [64], inputMean: mean, inputStd: std), raw);
+        model.Eval();
+        float[] expected;
+        using (Tape.NoGrad()) expected = model.Forward(standardizer.Transform(raw)).ToFloatArray();
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-5, $"output {i}: {actual[i]} vs {expected[i]}");
+
+        Assert.StartsWith("Onnx.Export: inputMean is given without inputStd", Assert.Throws<ArgumentException>(() => Onnx.ToBytes(model, [64], inputMean: mean)).Message);
+        Assert.Contains("inputMean", Assert.Throws<ShapeException>(() => Onnx.ToBytes(model, [64], inputMean: Tensor.Zeros(63), inputStd: std)).Message);
+        Assert.StartsWith("Onnx.Export: inputStd element 1 is 0", Assert.Throws<ArgumentException>(() =>
+            Onnx.ToBytes(model, [64], inputMean: mean, inputStd: Tensor.FromArray(Enumerable.Range(0, 64).Select(i => i == 1 ? 0f : 1f).ToArray()))).Message);
+    }
+
+    [Fact]
     public void ExportWritesAFileThatOnnxRuntimeOpens()
     {
         using var dir = new TempDirectory();
