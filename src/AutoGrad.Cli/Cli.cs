@@ -17,6 +17,7 @@ public static class Cli
         root.Subcommands.Add(TrainCommand.Create(output, interactive));
         root.Subcommands.Add(EvaluateCommand.Create(output));
         root.Subcommands.Add(GenerateCommand.Create(output));
+        root.Subcommands.Add(ExportCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try

@@ -63,6 +63,13 @@ public abstract class BatchNorm : Module
     /// <summary>The running (unbiased) variance buffer, [C], or null without trackRunningStats.</summary>
     public Tensor? RunningVar { get; }
 
+    /// <summary>
+    /// PyTorch's <c>num_batches_tracked</c> (with running statistics): this layer does not count
+    /// batches (its momentum is never <c>None</c>), so a state dict from PyTorch may hold the count and
+    /// <see cref="Module.LoadStateDict"/> ignores it; <see cref="Module.StateDict"/> does not write it.
+    /// </summary>
+    protected override IEnumerable<string> IgnoredStateNames => RunningMean is null ? [] : ["num_batches_tracked"];
+
     /// <summary>The ranks the layer accepts, as the error states them (e.g. <c>4 ([N, C, H, W])</c>).</summary>
     protected abstract string Ranks { get; }
 

@@ -15,6 +15,8 @@ namespace AutoGrad.NN;
 /// dL/db = Σ_rows dL/dy, dL/dx = (dL/dy)·Wᵀ.</para>
 /// <para>The input may also be a single example [in] (giving [out]) or a batch of batches
 /// [..., in].</para>
+/// <para>In <see cref="Module.StateDict"/> (and so in safetensors and ONNX files) the weight is
+/// stored in <c>torch.nn.Linear</c>'s layout, [out, in]: the transpose of <see cref="Weight"/>.</para>
 /// </remarks>
 public sealed class Linear : Module
 {
@@ -44,7 +46,7 @@ public sealed class Linear : Module
         OutFeatures = outFeatures;
         var w = Tensor.Zeros(dtype, inFeatures, outFeatures);
         (init ?? Initializer.LeCunNormal).Apply(w, generator);
-        Weight = RegisterParameter("weight", w);
+        Weight = RegisterParameter("weight", w, transposedInStateDict: true);
         if (bias) Bias = RegisterParameter("bias", Tensor.Zeros(dtype, outFeatures), isBias: true);
     }
 
@@ -52,7 +54,7 @@ public sealed class Linear : Module
     {
         InFeatures = weight.Shape[0];
         OutFeatures = weight.Shape[1];
-        Weight = RegisterParameter("weight", weight);
+        Weight = RegisterParameter("weight", weight, transposedInStateDict: true);
         if (bias is not null) Bias = RegisterParameter("bias", bias, isBias: true);
     }
 

@@ -14,7 +14,8 @@ namespace AutoGrad.NN;
 /// regular connection weights, not the bias"); pass <c>includeBiases: true</c> to penalize them
 /// too. The constants follow notes 000 and 003: (λ/2)·Σw² for L2 (gradient λw) and λ·Σ|w| for L1.
 /// Note 001 divides by the minibatch size M (λ/(2M) and λ/M) because its loss is a mean over M
-/// examples while its λ is per example: to get that, pass λ/M.
+/// examples while its λ is per example: to get that, pass λ/M. A tensor that appears twice (a
+/// weight tied into two layers, or listed twice) is penalized once.
 /// </remarks>
 public static class Regularization
 {
@@ -65,9 +66,12 @@ public static class Regularization
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Tensor? total = null;
+        // A tensor listed twice (tied weights) is one set of weights: penalized once.
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var p in parameters)
         {
             ArgumentNullException.ThrowIfNull(p, nameof(parameters));
+            if (!seen.Add(p)) continue;
             if (total is not null) Guard.SameDType(op, total, p);
             var t = term(p);
             total = total is null ? t : total + t;

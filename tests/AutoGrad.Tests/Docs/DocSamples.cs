@@ -437,6 +437,47 @@ internal static class DocSamples
         }
     }
 
+    /// <summary>docs/interop.md: state dict, safetensors and ONNX; returns whether the reloaded copy gives the same outputs, and the ONNX file's size.</summary>
+    public static (bool CopyMatches, long OnnxBytes) Interop()
+    {
+        try
+        {
+            // Train a small MLP on the digits, then hand it to other tools.
+            var data = EmbeddedDatasets.Digits();
+            var x = data.Features / 16.0;
+            Sequential Build(ulong seed) => Mlp.Create([64, 32, 10], Activation.ReLU, new Generator(seed));
+            var model = Build(1);
+            var optimizer = new Adam(model, learningRate: 0.01);
+            for (int step = 0; step < 100; step++)
+            {
+                optimizer.ZeroGrad();
+                Loss.SoftmaxCrossEntropy(model.Forward(x), data.Labels).Backward();
+                optimizer.Step();
+            }
+            model.Eval();
+
+            // In memory: PyTorch's state_dict() names, order and layout (Linear's weight is [out, in] here).
+            OrderedDictionary<string, Tensor> state = model.StateDict();
+            Console.WriteLine(string.Join(", ", state.Select(e => $"{e.Key} {Shapes.Format(e.Value.Shape)}")));
+
+            // As a file that torch, JAX and Hugging Face read, and back into a model of the same architecture.
+            Safetensors.Save("digits-mlp.safetensors", model, new Dictionary<string, string> { ["sizes"] = "64,32,10" });
+            var copy = Build(2);
+            copy.LoadStateDict(Safetensors.Load("digits-mlp.safetensors"));   // strict: every key, every shape
+
+            // The inference graph for ONNX Runtime: input [batch, 64], output [batch, 10].
+            Onnx.Export("digits-mlp.onnx", model, exampleShape: [64]);
+            copy.Eval();
+            using (Tape.NoGrad())
+                return (copy.Forward(x).ToFloatArray().SequenceEqual(model.Forward(x).ToFloatArray()), new FileInfo("digits-mlp.onnx").Length);
+        }
+        finally
+        {
+            File.Delete("digits-mlp.safetensors");
+            File.Delete("digits-mlp.onnx");
+        }
+    }
+
     /// <summary>docs/recurrent.md: a stateful character LSTM on a tiny text; returns the last batch's bits per character.</summary>
     public static double Recurrent()
     {

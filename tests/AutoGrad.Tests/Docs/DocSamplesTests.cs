@@ -118,6 +118,15 @@ public class DocSamplesTests
     [Fact]
     public void CheckpointsSampleRuns() => Assert.True(DocSamples.Checkpoints());
 
+    [Fact]
+    public void InteropSamplePrintsWhatThePageShowsAndTheCopyMatches()
+    {
+        var ((copyMatches, onnxBytes), printed) = ConsoleCapture.Run(DocSamples.Interop);
+        Assert.Equal(OutputBlockAfterSample("interop.md"), printed.Replace("\r\n", "\n"));
+        Assert.True(copyMatches);
+        Assert.True(onnxBytes > 4 * (64 * 32 + 32 * 10), $"the ONNX file has {onnxBytes} bytes, fewer than its weights");
+    }
+
     [Theory]
     [InlineData("performance.md")]
     [InlineData("models.md")]
@@ -126,6 +135,7 @@ public class DocSamplesTests
     [InlineData("optimizers.md")]
     [InlineData("data-and-training.md")]
     [InlineData("checkpoints.md")]
+    [InlineData("interop.md")]
     [InlineData("recurrent.md")]
     [InlineData("higher-order.md")]
     public void DocsBlockIsTheCompiledSample(string page)

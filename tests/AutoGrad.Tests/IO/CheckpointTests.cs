@@ -345,4 +345,23 @@ public class CheckpointTests
     {
         Assert.Throws<FileNotFoundException>(() => Checkpoint.Read("/nonexistent/x.ckpt"));
     }
+
+    [Fact]
+    public void ATiedParameterIsSavedOnceAndStaysTiedAfterLoading()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("tied.ckpt");
+        Sequential Tied(float v)
+        {
+            var w = Tensor.Full(v, 2, 2);
+            return new Sequential(Linear.FromWeights(w), Linear.FromWeights(w));
+        }
+        var model = Tied(3);
+        Checkpoint.Save(path, model);
+        Assert.Equal(["0.weight"], Checkpoint.Read(path).Parameters.Keys);
+        var other = Tied(1);
+        Checkpoint.Load(path, other);
+        Assert.Same(((Linear)other[0]).Weight, ((Linear)other[1]).Weight);
+        Assert.All(((Linear)other[1]).Weight.ToFloatArray(), v => Assert.Equal(3f, v));
+    }
 }
