@@ -36,11 +36,14 @@ public static class Checkpoint
     /// <param name="model">The model whose parameters are saved.</param>
     /// <param name="optimizer">An optimizer over (some of) the model's parameters, or null.</param>
     /// <param name="metadata">Optional strings stored with the model (e.g. "hidden" = "256,128"), to rebuild it before loading.</param>
-    /// <exception cref="ArgumentException">The optimizer optimizes a tensor that is not one of the model's parameters.</exception>
+    /// <param name="schedule">A learning-rate schedule of the optimizer, or null: its state goes with the optimizer's (as hyperparameters "schedule:kind.name").</param>
+    /// <exception cref="ArgumentException">The optimizer optimizes a tensor that is not one of the model's parameters, or a schedule is given without its optimizer.</exception>
     /// <exception cref="IOException">The file cannot be written (the target is left as it was).</exception>
-    public static void Save(string path, Module model, Optimizer? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, Module model, Optimizer? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null, IScheduleState? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (schedule is not null && optimizer is null)
+            throw new ArgumentException("Checkpoint.Save: a schedule's state is kept with its optimizer's; pass the optimizer too", nameof(schedule));
         var named = model.NamedParameters().ToList();
         if (optimizer is not null)
         {
@@ -49,8 +52,20 @@ public static class Checkpoint
                 if (!own.Contains(optimizer.Parameters[i]))
                     throw new ArgumentException($"Checkpoint.Save: optimizer parameter {i} ({optimizer.Parameters[i].Name ?? "unnamed"} {Shapes.Format(optimizer.Parameters[i].Shape)}) is not a parameter of the model, so its state could not be restored with the model", nameof(optimizer));
         }
-        Save(path, named.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter)), optimizer?.State(), metadata,
+        var state = optimizer?.State();
+        if (schedule is not null) state = WithSchedule(state!, schedule);
+        Save(path, named.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter)), state, metadata,
             model.NamedBuffers().Select(b => new KeyValuePair<string, Tensor>(b.Name, b.Buffer)));
+    }
+
+    private const string SchedulePrefix = "schedule:";
+
+    /// <summary>The optimizer state with the schedule's state added as hyperparameters "schedule:kind.name".</summary>
+    private static OptimizerState WithSchedule(OptimizerState state, IScheduleState schedule)
+    {
+        var hyper = state.Hyperparameters.Where(h => !h.Key.StartsWith(SchedulePrefix, StringComparison.Ordinal)).ToList();
+        foreach (var (k, v) in schedule.State()) hyper.Add(new($"{SchedulePrefix}{schedule.Kind}.{k}", v));
+        return new OptimizerState(state.Kind, state.Step, state.ParameterCount, hyper, state.Tensors);
     }
 
     /// <summary>Saves named tensors, named buffers and an optimizer state (all but the first optional) to <paramref name="path"/> atomically.</summary>
@@ -132,8 +147,18 @@ public static class Checkpoint
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="CheckpointException">The file is invalid or does not fit; nothing was changed.</exception>
-    public static CheckpointFile Load(string path, Module model, Optimizer? optimizer = null)
+    public static CheckpointFile Load(string path, Module model, Optimizer? optimizer = null) => Load(path, model, optimizer, null);
+
+    /// <summary>
+    /// <see cref="Load(string, Module, Optimizer?)"/>, and the state of <paramref name="schedule"/>
+    /// (saved with <c>Save(..., schedule: s)</c>), checked first like the rest.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="CheckpointException">The file is invalid, does not fit, or holds no state for a schedule of this kind; nothing was changed.</exception>
+    public static CheckpointFile Load(string path, Module model, Optimizer? optimizer, IScheduleState? schedule)
     {
+        if (schedule is not null && optimizer is null)
+            throw new ArgumentException("Checkpoint.Load: a schedule's state is kept with its optimizer's; pass the optimizer too", nameof(schedule));
         ArgumentNullException.ThrowIfNull(model);
         var file = Read(path);
         var parameters = model.NamedParameters().ToList();
@@ -166,9 +191,30 @@ public static class Checkpoint
             }
         }
 
+        Action? applySchedule = null;
+        if (schedule is not null)
+        {
+            string prefix = $"{SchedulePrefix}{schedule.Kind}.";
+            var saved = file.Optimizer!.Hyperparameters.Where(h => h.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .ToDictionary(h => h.Key[prefix.Length..], h => h.Value, StringComparer.Ordinal);
+            if (saved.Count == 0)
+            {
+                var kinds = file.Optimizer.Hyperparameters.Keys.Where(k => k.StartsWith(SchedulePrefix, StringComparison.Ordinal))
+                    .Select(k => k[SchedulePrefix.Length..k.IndexOf('.')]).Distinct().ToList();
+                throw new CheckpointException(path, $"holds no state for a '{schedule.Kind}' schedule ({(kinds.Count == 0 ? "it holds no schedule" : "it holds: " + string.Join(", ", kinds))})");
+            }
+            // Validate on a copy of the schedule's own state first, so a bad state changes nothing.
+            var before = schedule.State();
+            try { schedule.LoadState(saved); }
+            catch (ArgumentException e) { throw new CheckpointException(path, $"its schedule state does not fit the given schedule: {e.Message}", e); }
+            schedule.LoadState(before);
+            applySchedule = () => schedule.LoadState(saved);
+        }
+
         foreach (var (name, p) in parameters) CopyInto(file.Parameters[name], p);
         foreach (var (name, b) in buffers) CopyInto(file.Buffers[name], b);
         applyOptimizer?.Invoke();
+        applySchedule?.Invoke();
         return file;
     }
 

@@ -18,7 +18,7 @@ namespace AutoGrad.IO;
 /// <remarks>
 /// <para>Writing stores float32 as F32 and float64 as F64, in the order given, the header padded
 /// with spaces to a multiple of 8 bytes (as the reference implementation does). It is atomic, as
-/// <see cref="Checkpoint.Save(string, Module, Optim.Optimizer?, IReadOnlyDictionary{string, string}?)"/>:
+/// <see cref="Checkpoint.Save(string, Module, Optim.Optimizer?, IReadOnlyDictionary{string, string}?, Optim.IScheduleState?)"/>:
 /// a temporary file in the same directory, flushed, then moved over the target.</para>
 /// <para>Reading validates the whole file before returning anything: the header length within the
 /// file and at most 100,000,000 bytes, the header valid UTF-8 JSON holding one object per tensor

@@ -24,6 +24,12 @@ public sealed class CosineAnnealingLR : LRScheduler
     public double MinLearningRate { get; }
 
     /// <inheritdoc/>
+    public override string Kind => "cosine";
+
+    /// <inheritdoc/>
+    protected override IEnumerable<KeyValuePair<string, double>> Arguments() => [new("t_max", TMax), new("min_lr", MinLearningRate)];
+
+    /// <inheritdoc/>
     protected override double Rate(int t)
     {
         if (t >= TMax) return MinLearningRate;

@@ -15,5 +15,11 @@ public sealed class ExponentialLR : LRScheduler
     public double Gamma { get; }
 
     /// <inheritdoc/>
+    public override string Kind => "exponential";
+
+    /// <inheritdoc/>
+    protected override IEnumerable<KeyValuePair<string, double>> Arguments() => [new("gamma", Gamma)];
+
+    /// <inheritdoc/>
     protected override double Rate(int t) => BaseLearningRate * Math.Pow(Gamma, t);
 }

@@ -10,7 +10,7 @@ namespace AutoGrad.Optim;
 /// η(0) is the optimizer's learning rate when the schedule is created (<see cref="BaseLearningRate"/>).
 /// Because the rate is a function of t, a resumed run gets the same rates after <see cref="Seek"/>.
 /// </remarks>
-public abstract class LRScheduler
+public abstract class LRScheduler : IScheduleState
 {
     /// <summary>Attaches the schedule to <paramref name="optimizer"/>; its current rate becomes η(0).</summary>
     protected LRScheduler(Optimizer optimizer)
@@ -23,8 +23,41 @@ public abstract class LRScheduler
     /// <summary>The optimizer whose rate this schedule sets.</summary>
     public Optimizer Optimizer { get; }
 
-    /// <summary>η(0): the optimizer's rate when the schedule was created.</summary>
-    public double BaseLearningRate { get; }
+    /// <summary>η(0): the optimizer's rate when the schedule was created (or the one a loaded state had).</summary>
+    public double BaseLearningRate { get; private set; }
+
+    /// <inheritdoc/>
+    public abstract string Kind { get; }
+
+    /// <summary>The schedule's own arguments (γ, step size, T, ...) by name, as saved in checkpoints.</summary>
+    protected abstract IEnumerable<KeyValuePair<string, double>> Arguments();
+
+    /// <summary>t, η(0) and the schedule's arguments: what a checkpoint keeps to resume the schedule.</summary>
+    public IReadOnlyDictionary<string, double> State()
+    {
+        var d = new OrderedDictionary<string, double> { ["t"] = StepCount, ["base_lr"] = BaseLearningRate };
+        foreach (var (k, v) in Arguments()) d[k] = v;
+        return d;
+    }
+
+    /// <summary>
+    /// Resumes from <see cref="State"/>: η(0) and t are restored and the optimizer's rate set to η(t).
+    /// The schedule's arguments must equal the saved ones (they are this schedule's definition).
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is missing, or an argument differs from this schedule's.</exception>
+    public void LoadState(IReadOnlyDictionary<string, double> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        string op = $"{GetType().Name}.LoadState";
+        double Get(string k) => state.TryGetValue(k, out var v) ? v : throw new ArgumentException($"{op}: the state has no '{k}' (it has: {string.Join(", ", state.Keys)})", nameof(state));
+        double t = Get("t"), baseLr = Get("base_lr");
+        if (!(t >= 0 && t <= int.MaxValue && t == Math.Floor(t))) throw new ArgumentException($"{op}: t must be a whole number >= 0, got {t}", nameof(state));
+        Guard.Positive(op, "base_lr", baseLr);
+        foreach (var (k, v) in Arguments())
+            if (Get(k) != v) throw new ArgumentException($"{op}: the state's {k} is {Get(k)} but this schedule's is {v}; build the schedule with the saved arguments", nameof(state));
+        BaseLearningRate = baseLr;
+        Seek((int)t);
+    }
 
     /// <summary>Number of <see cref="Step"/> calls (t).</summary>
     public int StepCount { get; private set; }

@@ -23,6 +23,12 @@ public sealed class StepLR : LRScheduler
     public double Gamma { get; }
 
     /// <inheritdoc/>
+    public override string Kind => "step";
+
+    /// <inheritdoc/>
+    protected override IEnumerable<KeyValuePair<string, double>> Arguments() => [new("step_size", StepSize), new("gamma", Gamma)];
+
+    /// <inheritdoc/>
     protected override double Rate(int t) => BaseLearningRate * Math.Pow(Gamma, t / StepSize);
 
     internal static void CheckGamma(string op, double gamma)
