@@ -42,6 +42,21 @@ public sealed class LstmCell : RecurrentCell
         return RecurrentSteps.Lstm(xProj, state.H, state.C, WeightHh, BiasHh);
     }
 
+    /// <summary>[x] or [x, h, c] → [h′, c′] (a missing state is zeros): the step as a module of several inputs.</summary>
+    /// <exception cref="ArgumentException">Not one or three inputs.</exception>
+    public override Tensor[] Forward(Tensor[] inputs)
+    {
+        var xs = RecurrentChecks.StepInputs(this, inputs, 3);
+        if (xs.Length == 3)
+        {
+            var (h, c) = Forward(xs[0], (xs[1], xs[2]));
+            return [h, c];
+        }
+        var zero = Tensor.Zeros(xs[0].DType, xs[0].Shape[0], HiddenSize);
+        var (h0, c0) = Forward(xs[0], (zero, zero));
+        return [h0, c0];
+    }
+
     /// <summary>One step from h = c = 0, returning h'.</summary>
     public override Tensor Forward(Tensor input)
     {

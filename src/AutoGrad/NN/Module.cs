@@ -28,7 +28,29 @@ public abstract class Module
     public abstract Tensor Forward(Tensor input);
 
     /// <summary>
-    /// Calls <see cref="Forward"/>, recording the ops it runs with the caller's source line and the
+    /// Computes the module's outputs from several inputs, for a layer that needs them (a recurrent
+    /// step taking (x, h) and giving h, an attention-like layer taking (x, context)). The default is
+    /// the one-input module: one input in, <see cref="Forward(Tensor)"/>'s output out.
+    /// <see cref="Sequential"/> passes the outputs of one module as the inputs of the next.
+    /// </summary>
+    /// <exception cref="ArgumentException">The module does not take that many inputs; the message names it and the counts.</exception>
+    public virtual Tensor[] Forward(Tensor[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Length != 1)
+            throw new ArgumentException($"{GetType().Name}.Forward: takes 1 input, got {inputs.Length}; a module of several inputs overrides Forward(Tensor[]) (see MultiInputModule)", nameof(inputs));
+        return [Forward(inputs[0])];
+    }
+
+    /// <summary><see cref="Call(Tensor, string, int)"/> for several inputs: <see cref="Forward(Tensor[])"/> with the caller's source line on its ops.</summary>
+    public Tensor[] Call(Tensor[] inputs, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        using var _ = SourceSite.Enter(GetType().Name, file, line);
+        return Forward(inputs);
+    }
+
+    /// <summary>
+    /// Calls <see cref="Forward(Tensor)"/>, recording the ops it runs with the caller's source line and the
     /// module's type name as their scope (e.g. <c>Model.cs:12 (in Linear)</c>), so a local
     /// gradient check points at the user's call.
     /// </summary>

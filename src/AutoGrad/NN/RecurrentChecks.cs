@@ -33,4 +33,16 @@ internal static class RecurrentChecks
         }
         return (weightIh.Shape[1], hidden);
     }
+
+    /// <summary>The inputs of a cell's several-input forward: the input alone, or with its <paramref name="full"/> − 1 state tensors.</summary>
+    /// <exception cref="ArgumentException">Another count, or a null.</exception>
+    internal static Tensor[] StepInputs(Module cell, Tensor[] inputs, int full)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Length != 1 && inputs.Length != full)
+            throw new ArgumentException($"{cell.GetType().Name}.Forward: takes 1 input (x) or {full} (x and the state: {(full == 3 ? "h, c" : "h")}), got {inputs.Length}", nameof(inputs));
+        for (int i = 0; i < inputs.Length; i++)
+            if (inputs[i] is null) throw new ArgumentException($"{cell.GetType().Name}.Forward: input {i} is null", nameof(inputs));
+        return inputs;
+    }
 }

@@ -39,6 +39,10 @@ public sealed class RnnCell : RecurrentCell
         return RecurrentSteps.Rnn(xProj, hidden, WeightHh, BiasHh, Nonlinearity);
     }
 
+    /// <summary>[x] or [x, h] → [h′] (a missing h is zeros): the step as a module of several inputs.</summary>
+    /// <exception cref="ArgumentException">Not one or two inputs.</exception>
+    public override Tensor[] Forward(Tensor[] inputs) => RecurrentChecks.StepInputs(this, inputs, 2) is { Length: 2 } xs ? [Forward(xs[0], xs[1])] : [Forward(inputs[0])];
+
     /// <summary>One step from h = 0.</summary>
     public override Tensor Forward(Tensor input)
     {

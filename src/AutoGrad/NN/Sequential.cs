@@ -40,6 +40,16 @@ public sealed class Sequential : Module, IReadOnlyList<Module>
     public int Count => _layers.Count;
 
     /// <summary>Applies each module to the previous one's output.</summary>
+    /// <summary>Several inputs: each module's outputs are the next one's inputs.</summary>
+    public override Tensor[] Forward(Tensor[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var xs = inputs;
+        foreach (var m in _layers) xs = m.Forward(xs);
+        return xs;
+    }
+
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
