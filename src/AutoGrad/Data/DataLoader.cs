@@ -35,13 +35,17 @@ public sealed class DataLoader : IEnumerable<(Tensor X, int[] Y)>
     /// <param name="data">The data set; must have at least one row.</param>
     /// <param name="batchSize">Rows per batch (the last batch may have fewer).</param>
     /// <param name="generator">Shuffles the rows at the start of every epoch; null keeps the data set's order.</param>
-    /// <exception cref="ArgumentException">The data set is empty.</exception>
+    /// <param name="dropLast">Leave out the last batch when it has fewer than <paramref name="batchSize"/> rows (PyTorch's drop_last).</param>
+    /// <exception cref="ArgumentException">The data set is empty, or <paramref name="dropLast"/> is set and it has fewer rows than one batch.</exception>
     /// <exception cref="ArgumentOutOfRangeException">batchSize ≤ 0.</exception>
-    public DataLoader(Dataset data, int batchSize, Generator? generator = null)
+    public DataLoader(Dataset data, int batchSize, Generator? generator = null, bool dropLast = false)
     {
         ArgumentNullException.ThrowIfNull(data);
         Guard.Positive(nameof(DataLoader), nameof(batchSize), batchSize);
         if (data.Count == 0) throw new ArgumentException("DataLoader: the data set has no rows", nameof(data));
+        if (dropLast && data.Count < batchSize)
+            throw new ArgumentException($"DataLoader: with dropLast, {data.Count} rows make no full batch of {batchSize}; every epoch would be empty", nameof(dropLast));
+        DropLast = dropLast;
         _data = data;
         _generator = generator;
         BatchSize = batchSize;
@@ -97,7 +101,10 @@ public sealed class DataLoader : IEnumerable<(Tensor X, int[] Y)>
     public int BatchSize { get; }
 
     /// <summary>Batches per epoch: ⌈N / BatchSize⌉.</summary>
-    public int BatchCount => (_data.Count + BatchSize - 1) / BatchSize;
+    public int BatchCount => DropLast ? _data.Count / BatchSize : (_data.Count + BatchSize - 1) / BatchSize;
+
+    /// <summary>Whether a last partial batch is left out.</summary>
+    public bool DropLast { get; }
 
     /// <summary>Number of epochs started.</summary>
     public int Epoch => _epoch;
@@ -181,7 +188,8 @@ public sealed class DataLoader : IEnumerable<(Tensor X, int[] Y)>
         /// <exception cref="InvalidOperationException">A newer epoch was started on the same loader.</exception>
         public bool MoveNext()
         {
-            if (_next >= _loader._order.Length) return false;
+            int n = _loader._order.Length;
+            if (_next >= n || _loader.DropLast && n - _next < _loader.BatchSize) return false;
             Current = _loader.Fill(_epoch, _next);
             _next += _loader.BatchSize;
             return true;

@@ -4,7 +4,7 @@ namespace AutoGrad.Data;
 /// An in-memory classification data set: a float32 feature matrix [N, D] and one integer class
 /// label per row.
 /// </summary>
-public sealed class Dataset
+public sealed partial class Dataset : IDataset
 {
     /// <summary>Features, [N, D] float32.</summary>
     public Tensor Features { get; }
