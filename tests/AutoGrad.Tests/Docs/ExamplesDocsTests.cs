@@ -25,7 +25,7 @@ public partial class ExamplesDocsTests
         string[] required = ["Perceptron", "XorMlp", "LinearRegression", "SigmoidRegression", "TwoLayerBackprop", "SoftmaxDigits",
             "DropoutWorkedExample", "Overfitting", "NoiseAsL2", "EnsembleError", "CustomLoss", "NovelLayer",
             "WeightSharing", "ConvFromUnfold", "CnnDigits", "AugmentationOverfitting", "VanishingGradients", "SequenceMemory", "DigitsRowByRow",
-            "Sunspots", "CharLanguageModel", "ForwardAndReverse"];
+            "Sunspots", "CharLanguageModel", "ForwardAndReverse", "Regression"];
         Assert.Empty(required.Except(ExampleNames()));
     }
 
