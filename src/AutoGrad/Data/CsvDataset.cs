@@ -42,12 +42,58 @@ public static class CsvDataset
     /// <exception cref="InvalidDataException">The text is empty or malformed; the message has the source, line and problem.</exception>
     public static Dataset Read(TextReader reader, string sourceName, bool hasHeader = false, char separator = ',', IReadOnlyList<string>? classNames = null, bool integerLabels = false)
     {
+        var (features, last, lines, columns) = ReadTable(reader, sourceName, hasHeader, separator, trailing: 1, "a label", "label");
+        var rawLabels = last.Select(f => f[0]).ToList();
+        var (labels, names) = MapLabels(rawLabels, lines, sourceName, classNames, integerLabels);
+        return new Dataset(Tensor.FromArray(features.ToArray(), rawLabels.Count, columns - 1), labels, names.Count, names);
+    }
+
+    /// <summary>
+    /// Reads a regression data set: each line the feature values and then <paramref name="targets"/>
+    /// target values (<c>x1,...,xD,y1,...,yK</c>), all numbers. The targets are [N] for one, [N, K] for more.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is empty or malformed (a field is not a finite number, a row has another field count); the message has the file, line and field.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">targets ≤ 0.</exception>
+    public static TensorDataset LoadRegression(string path, int targets = 1, bool hasHeader = false, char separator = ',')
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"CsvDataset.LoadRegression: no such file '{path}'", path);
+        using var file = File.OpenRead(path);
+        using Stream s = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var reader = new StreamReader(s);
+        return ReadRegression(reader, path, targets, hasHeader, separator);
+    }
+
+    /// <summary><see cref="LoadRegression"/> from text; <paramref name="sourceName"/> names it in error messages.</summary>
+    /// <exception cref="InvalidDataException">The text is empty or malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">targets ≤ 0.</exception>
+    public static TensorDataset ReadRegression(TextReader reader, string sourceName, int targets = 1, bool hasHeader = false, char separator = ',')
+    {
+        Guard.Positive("CsvDataset.ReadRegression", nameof(targets), targets);
+        var (features, last, lines, columns) = ReadTable(reader, sourceName, hasHeader, separator, targets, targets == 1 ? "a target" : $"{targets} targets", "target");
+        var values = new float[last.Count * targets];
+        for (int r = 0; r < last.Count; r++)
+            for (int k = 0; k < targets; k++)
+                values[r * targets + k] = Number(sourceName, lines[r], columns - targets + k, last[r][k], $"target {k + 1}");
+        int rows = last.Count;
+        var y = targets == 1 ? Tensor.FromArray(values, rows) : Tensor.FromArray(values, rows, targets);
+        return new TensorDataset(Tensor.FromArray(features.ToArray(), rows, columns - targets), y);
+    }
+
+    /// <summary>
+    /// The rows of a delimited table: the feature values (all but the last <paramref name="trailing"/>
+    /// fields, parsed), the trailing fields as text, the line number of each row, and the field count.
+    /// </summary>
+    private static (List<float> Features, List<string[]> Trailing, List<int> Lines, int Columns) ReadTable(
+        TextReader reader, string sourceName, bool hasHeader, char separator, int trailing, string trailingPhrase, string trailingWord)
+    {
         ArgumentNullException.ThrowIfNull(reader);
         if (separator is '\n' or '\r')
             throw new ArgumentException("CsvDataset: the separator cannot be a line break; use ',', ';', '\\t' or similar", nameof(separator));
         var features = new List<float>();
-        var rawLabels = new List<string>();
-        var labelLines = new List<int>();
+        var last = new List<string[]>();
+        var lines = new List<int>();
         int columns = -1, columnsLine = 0, lineNo = 0;
         bool headerPending = hasHeader;
         string? line;
@@ -59,41 +105,45 @@ public static class CsvDataset
             if (headerPending)
             {
                 headerPending = false;
-                if (fields.Length < 2) throw Error(sourceName, lineNo, $"the header has {fields.Length} field; expected at least one feature and a label");
+                if (fields.Length < trailing + 1) throw Error(sourceName, lineNo, $"the header has {fields.Length} field{(fields.Length == 1 ? "" : "s")}; expected at least one feature and {trailingPhrase}");
                 columns = fields.Length;
                 columnsLine = lineNo;
                 continue;
             }
             if (columns < 0)
             {
-                if (fields.Length < 2) throw Error(sourceName, lineNo, $"found {fields.Length} field; expected at least one feature and then the label (separator '{separator}')");
+                if (fields.Length < trailing + 1) throw Error(sourceName, lineNo, $"found {fields.Length} field{(fields.Length == 1 ? "" : "s")}; expected at least one feature and then {trailingPhrase} (separator '{separator}')");
                 columns = fields.Length;
                 columnsLine = lineNo;
             }
             else if (fields.Length != columns)
             {
-                throw Error(sourceName, lineNo, $"found {fields.Length} fields, expected {columns} ({columns - 1} features and a label, as on line {columnsLine})");
+                throw Error(sourceName, lineNo, $"found {fields.Length} fields, expected {columns} ({columns - trailing} features and {trailingPhrase}, as on line {columnsLine})");
             }
-            for (int c = 0; c < columns - 1; c++)
+            for (int c = 0; c < columns - trailing; c++) features.Add(Number(sourceName, lineNo, c, fields[c], $"feature {c + 1}"));
+            var tail = new string[trailing];
+            for (int k = 0; k < trailing; k++)
             {
-                var f = fields[c].Trim();
-                if (f.Length == 0) throw Error(sourceName, lineNo, $"field {c + 1} (feature {c + 1}) is empty; missing values are not supported");
-                if (!float.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out float v))
-                    throw Error(sourceName, lineNo, $"field {c + 1} (feature {c + 1}) is '{f}', not a number");
-                if (!float.IsFinite(v)) throw Error(sourceName, lineNo, $"field {c + 1} (feature {c + 1}) is '{f}', which is not a finite float32 value");
-                features.Add(v);
+                tail[k] = fields[columns - trailing + k].Trim();
+                if (tail[k].Length == 0) throw Error(sourceName, lineNo, $"the {trailingWord} (field {columns - trailing + k + 1}) is empty");
             }
-            var label = fields[columns - 1].Trim();
-            if (label.Length == 0) throw Error(sourceName, lineNo, $"the label (field {columns}) is empty");
-            rawLabels.Add(label);
-            labelLines.Add(lineNo);
+            last.Add(tail);
+            lines.Add(lineNo);
         }
-        if (rawLabels.Count == 0)
-            throw new InvalidDataException($"{sourceName}: no data rows{(hasHeader && !headerPending ? " after the header" : "")}; expected lines of 'feature1{separator}...{separator}featureD{separator}label'");
+        if (last.Count == 0)
+            throw new InvalidDataException($"{sourceName}: no data rows{(hasHeader && !headerPending ? " after the header" : "")}; expected lines of 'feature1{separator}...{separator}featureD{separator}{trailingWord}{(trailing > 1 ? "1...": "")}'");
+        return (features, last, lines, columns);
+    }
 
-        var (labels, names) = MapLabels(rawLabels, labelLines, sourceName, classNames, integerLabels);
-        int rows = rawLabels.Count;
-        return new Dataset(Tensor.FromArray(features.ToArray(), rows, columns - 1), labels, names.Count, names);
+    /// <summary>Field <paramref name="column"/> (0-based) of a line as a finite float32.</summary>
+    private static float Number(string sourceName, int lineNo, int column, string text, string what)
+    {
+        var f = text.Trim();
+        if (f.Length == 0) throw Error(sourceName, lineNo, $"field {column + 1} ({what}) is empty; missing values are not supported");
+        if (!float.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out float v))
+            throw Error(sourceName, lineNo, $"field {column + 1} ({what}) is '{f}', not a number");
+        if (!float.IsFinite(v)) throw Error(sourceName, lineNo, $"field {column + 1} ({what}) is '{f}', which is not a finite float32 value");
+        return v;
     }
 
     /// <summary>The largest number of classes integer labels may make (a label of at most 9999).</summary>

@@ -114,3 +114,31 @@ public class BatchLoaderTests
         public void ReadTarget(int index, Span<float> destination) => throw new InvalidOperationException();
     }
 }
+
+/// <summary>CSV files of regression data: features, then one or several float targets.</summary>
+public class CsvRegressionTests
+{
+    [Fact]
+    public void OneAndSeveralTargetsAreRead()
+    {
+        var one = CsvDataset.ReadRegression(new StringReader("a,b,y\n1,2,0.5\n3,4,1.5\n"), "t.csv", hasHeader: true);
+        Assert.Equal((2, TargetKind.Values), (one.Count, one.TargetKind));
+        Assert.Equal([2], one.FeatureShape);
+        var b = new BatchLoader(one, 2).First();
+        Assert.Equal([1f, 2, 3, 4], b.X.ToFloatArray());
+        Assert.Equal([0.5f, 1.5f], b.Targets!.ToFloatArray());
+        var two = CsvDataset.ReadRegression(new StringReader("1,2,3\n4,5,6\n"), "t.csv", targets: 2);
+        Assert.Equal([2], two.TargetShape);
+        Assert.Equal([1], two.FeatureShape);
+    }
+
+    [Fact]
+    public void ErrorsNameTheFileLineAndField()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => CsvDataset.ReadRegression(new StringReader("1,2\n3,setosa\n"), "t.csv"));
+        Assert.Equal("t.csv, line 2: field 2 (target 1) is 'setosa', not a number", e.Message);
+        e = Assert.Throws<InvalidDataException>(() => CsvDataset.ReadRegression(new StringReader("1,2,3\n"), "t.csv", targets: 3));
+        Assert.Contains("expected at least one feature and then 3 targets", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => CsvDataset.ReadRegression(new StringReader("1,2\n"), "t.csv", targets: 0));
+    }
+}
