@@ -83,7 +83,9 @@ public static class SeriesTraining
         var loaderRng = rng.Fork();
         int batches = (trainCount + o.BatchSize - 1) / o.BatchSize;
         IEpochReporter reporter = interactive ? new ProgressBarReporter() : new PlainReporter(output);
-        var (history, optimizer) = SequenceTraining.Loop(model, o, reporter, batches, (optimizer, r) =>
+        TrainingRun run;
+        using (var interrupt = Interrupt.Listen())
+        run = SequenceTraining.Loop(model, o, reporter, batches, (optimizer, r, loop) =>
         {
             var order = loaderRng.Permutation(trainCount);
             double sum = 0;
@@ -101,8 +103,9 @@ public static class SeriesTraining
                 optimizer.ZeroGrad();
                 var loss = Loss.SquaredError(model.Forward(Tensor.From(DType.Float32, bx, b, w, 1)), Tensor.From(DType.Float32, by, b, 1));
                 sum += loss.Item() * b;
-                SequenceTraining.Step(model, optimizer, o, loss);
+                bool stop = SequenceTraining.Step(model, optimizer, o, loss, loop);
                 r.Advance();
+                if (stop) break;
             }
             return (sum / trainCount, double.NaN);
         }, held == 0 ? null : () =>
@@ -113,13 +116,13 @@ public static class SeriesTraining
             double s = 0;
             for (int i = 0; i < held; i++) s += (p[i] - hy[i]) * (p[i] - hy[i]);
             return (s / held, double.NaN);
-        });
+        }, interrupt);
 
         var metadata = SequenceTraining.Metadata(model, o);
         metadata["window"] = w.ToString(CultureInfo.InvariantCulture);
         metadata["shift"] = data.Scale.Shift.ToString("R", CultureInfo.InvariantCulture);
         metadata["scale"] = data.Scale.Scale.ToString("R", CultureInfo.InvariantCulture);
-        SequenceTraining.Finish(model, optimizer, history, o, output, metadata);
+        SequenceTraining.Finish(model, run, o, output, metadata);
         return Report(model, data, output);
     }
 

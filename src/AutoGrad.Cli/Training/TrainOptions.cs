@@ -50,6 +50,9 @@ public sealed record TrainOptions
     /// <summary>Run every step eagerly instead of replaying a step captured on the first full batch (same results).</summary>
     public bool EagerSteps { get; init; }
 
+    /// <summary>Run every step eagerly in anomaly mode (<c>--detect-anomaly</c>): the first non-finite value an op produces stops training, naming the op.</summary>
+    public bool DetectAnomaly { get; init; }
+
     /// <summary>The options given on the command line (e.g. "--hidden"), so options that do not apply can be refused instead of ignored.</summary>
     public IReadOnlySet<string> Explicit { get; init; } = new HashSet<string>();
 
