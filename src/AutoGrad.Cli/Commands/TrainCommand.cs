@@ -107,16 +107,27 @@ public static class TrainCommand
         return cmd;
     }
 
-    private static int[] ParseSizes(string option, string text, string example)
+    /// <summary>Sizes separated by commas ("256,128"): every entry a positive integer, none empty.</summary>
+    /// <exception cref="UserError">An entry is empty, not a positive integer, or too large for an int.</exception>
+    public static int[] ParseSizes(string option, string text, string example)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (text.Trim().Length == 0) throw new UserError($"{option} needs at least one size (e.g. {example}), got '{text}'");
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var sizes = new int[parts.Length];
+        string expected = $"{option} takes positive integers separated by commas (e.g. {example}), got '{text}'";
         for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
-                throw new UserError($"{option} takes positive integers separated by commas (e.g. {example}), got '{text}'");
-        if (sizes.Length == 0) throw new UserError($"{option} needs at least one size (e.g. {example}), got '{text}'");
+        {
+            string entry = parts[i];
+            if (entry.Length == 0)
+                throw new UserError($"{expected}: {Ordinal(i + 1, parts.Length)} size is empty");
+            if (!int.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]))
+                throw new UserError(entry.All(char.IsAsciiDigit) ? string.Create(CultureInfo.InvariantCulture, $"{expected}: {entry} is too large (at most {int.MaxValue:N0})") : expected);
+            if (sizes[i] <= 0) throw new UserError(expected);
+        }
         return sizes;
     }
+
+    private static string Ordinal(int n, int count) => count == 1 ? "the" : "the " + (n switch { 1 => "first", 2 => "second", 3 => "third", _ => n.ToString(CultureInfo.InvariantCulture) + "th" });
 
     /// <summary>Trains as the options say and prints the results; returns the test accuracy (or a recurrent model's figure).</summary>
     /// <exception cref="UserError">Bad input, or training diverged (exit code <see cref="UserError.Diverged"/>).</exception>
@@ -135,6 +146,11 @@ public static class TrainCommand
         catch (AnomalyException e)
         {
             throw new UserError(Anomalous(e, o), UserError.Diverged);
+        }
+        catch (OutOfMemoryException)
+        {
+            string sizes = o.IsRecurrent ? $"--hidden {o.Hidden[0]} --layers {o.Layers}" : o.Model == "cnn" ? $"--conv {string.Join(",", o.Conv)} --hidden {string.Join(",", o.Hidden)}" : $"--hidden {string.Join(",", o.Hidden)}";
+            throw new UserError($"out of memory training --model {o.Model} with {sizes} and --batch-size {o.BatchSize}: use smaller sizes or a smaller batch");
         }
     }
 
@@ -194,6 +210,18 @@ public static class TrainCommand
         return new TrainingInterrupted($"interrupted by {stop.Signal} {where}; {saved}", stop.ExitCode);
     }
 
+    /// <summary>Refuses an mlp or cnn too large to build, naming --hidden (and --conv) rather than the tensor that could not be allocated.</summary>
+    private static void CheckSize(TrainOptions o, int features, int classes, ConvSpec? conv)
+    {
+        if (o.Model == "perceptron") return;
+        int outputs = o.Model == "logistic" ? 1 : classes;
+        string hidden = $"--hidden {string.Join(",", o.Hidden)}";
+        if (conv is not null)
+            ModelSize.Check($"--conv {string.Join(",", o.Conv)} {hidden}", ModelSize.Cnn(conv.Image, o.Conv, o.Hidden, classes), o);
+        else if (o.Model == "mlp")
+            ModelSize.Check(hidden, ModelSize.Dense([features, .. o.Hidden, outputs]), o);
+    }
+
     private static double RunClassifier(TrainOptions o, TextWriter output, bool interactive)
     {
         Threading.Threads = o.Threads;
@@ -225,6 +253,7 @@ public static class TrainCommand
         if (o.Model == "cnn")
             convSpec = new ConvSpec(train.ImageShape ?? throw new UserError($"--model cnn needs images; {o.Dataset} has rows of {train.FeatureCount} features without an image shape: use --dataset digits, fashion-mnist or mnist"),
                 o.Conv, o.BatchNorm);
+        CheckSize(o, train.FeatureCount, trainAll.ClassCount, convSpec);
         var model = Classifier.Create(o.Model, train.FeatureCount, trainAll.ClassCount, o.Hidden, o.Activation, o.Dropout, rng.Fork(), convSpec);
         string training = o.Model == "perceptron"
             ? "perceptron rule (SGD lr 1, one example at a time)"
@@ -256,7 +285,7 @@ public static class TrainCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new UserError($"--save: cannot write the checkpoint '{o.Save}': {Cli.OneLine(e)}");
+                throw new UserError($"--save: {Cli.OneLine(e).Replace("Checkpoint.Save: ", "", StringComparison.Ordinal)}");
             }
         }
         if (run.Interrupted is { } stop) throw Interrupted(stop, o, optimizer.Kind, Save);

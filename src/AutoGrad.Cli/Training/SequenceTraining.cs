@@ -111,7 +111,7 @@ public static class SequenceTraining
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new UserError($"--save: cannot write the checkpoint '{o.Save}': {Cli.OneLine(e)}");
+                throw new UserError($"--save: {Cli.OneLine(e).Replace("Checkpoint.Save: ", "", StringComparison.Ordinal)}");
             }
         }
         if (run.Interrupted is { } stop) throw Commands.TrainCommand.Interrupted(stop, o, optimizer.Kind, Save);

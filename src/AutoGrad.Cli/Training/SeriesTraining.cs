@@ -74,6 +74,7 @@ public static class SeriesTraining
         var x = all.Inputs.ToDoubleArray();
         var y = all.Targets.ToDoubleArray();
         int w = data.Window, trainCount = all.Count - held;
+        ModelSize.Check($"--hidden {o.Hidden[0]}{(o.Layers > 1 ? $" --layers {o.Layers}" : "")}", ModelSize.Recurrent(o.Model, 1, o.Hidden[0], o.Layers, 1), o);
         var model = new SequenceModel(o.Model, SequenceTask.Series, 1, o.Hidden[0], o.Layers, o.Dropout, 1, rng.Fork());
         var tests = spec.Tests.Select(t => data.Windows(t.From, t.To)).ToArray();
         string differenced = spec.Differenced ? ", modelled as the changes x(t) - x(t-1)" : "";

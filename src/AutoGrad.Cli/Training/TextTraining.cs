@@ -50,6 +50,7 @@ public static class TextTraining
             throw new UserError($"--batch-size {o.BatchSize} and --bptt {o.Bptt} do not fit the {train.Length} training characters of {corpus.Name}: {Cli.OneLine(e)}");
         }
         var rng = new Generator(o.Seed);
+        ModelSize.Check($"--hidden {o.Hidden[0]}{(o.Layers > 1 ? $" --layers {o.Layers}" : "")}", ModelSize.Recurrent(o.Model, v, o.Hidden[0], o.Layers, v), o);
         var model = new SequenceModel(o.Model, SequenceTask.Text, v, o.Hidden[0], o.Layers, o.Dropout, v, rng.Fork());
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{corpus.Name} ({source}): {corpus.Length} characters, {v} distinct; {train.Length} training, {holdout.Length} holdout, {test.Length} test; {o.BatchSize} streams of {batcher.StreamLength} characters, {o.Bptt} steps per batch (truncated BPTT, state carried); model {model.Describe()} ({model.ParameterCount()} parameters), {SequenceTraining.Training(o)}"));

@@ -170,7 +170,10 @@ public sealed record TrainOptions
         }
         if (Directory.Exists(full)) throw new UserError($"{option}: '{path}' is a directory; give a file name");
         string dir = Path.GetDirectoryName(full) ?? full;
-        if (!Directory.Exists(dir)) throw new UserError($"{option}: cannot write '{path}': the directory '{dir}' does not exist");
+        if (!Directory.Exists(dir))
+            throw new UserError(File.Exists(dir)
+                ? $"{option}: cannot write '{path}': '{dir}' is a file, not a directory"
+                : $"{option}: cannot write '{path}': the directory '{dir}' does not exist");
         try
         {
             using (File.Create(Path.Combine(dir, $".autograd-{Guid.NewGuid():N}.tmp"), 1, FileOptions.DeleteOnClose)) { }
