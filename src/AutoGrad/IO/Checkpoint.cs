@@ -109,7 +109,7 @@ public static class Checkpoint
             if (e is UnauthorizedAccessException)
                 throw new IOException($"Checkpoint.Save: cannot write '{path}': permission denied: the directory '{dir}' is not writable", e);
             if (e is IOException)
-                throw new IOException($"Checkpoint.Save: cannot write '{path}': {Reason(e, tmp)}", e);
+                throw new IOException($"Checkpoint.Save: cannot write '{path}': {Reason(e, tmp, full, dir)}", e);
             throw;
         }
     }
@@ -124,11 +124,17 @@ public static class Checkpoint
             : $"Checkpoint.Save: cannot write '{path}': the directory '{dir}' does not exist");
     }
 
-    /// <summary>An I/O error's reason without the temporary file's name (".NET: 'Read-only file system : '/d/.m.ckpt.0f3a....tmp''" becomes "Read-only file system").</summary>
-    private static string Reason(Exception e, string tmp)
+    /// <summary>
+    /// An I/O error's reason without the temporary file's name: .NET's "Read-only file system :
+    /// '/d/.m.ckpt.0f3a....tmp'" becomes "Read-only file system"; a file system that will not
+    /// create the file (as /proc) "the directory '/d' does not accept new files".
+    /// </summary>
+    private static string Reason(Exception e, string tmp, string full, string dir)
     {
-        string m = e.Message.Replace($" : '{tmp}'", "", StringComparison.Ordinal).Replace($"'{tmp}'", "the file", StringComparison.Ordinal).Replace(tmp, "the file", StringComparison.Ordinal);
-        return m.TrimEnd('.');
+        if (e is FileNotFoundException or DirectoryNotFoundException) return $"the directory '{dir}' does not accept new files";
+        string m = e.Message;
+        int i = m.IndexOf($" : '{tmp}'", StringComparison.Ordinal);
+        return (i > 0 ? m[..i] : m.Replace(tmp, full, StringComparison.Ordinal)).TrimEnd('.');
     }
 
     /// <summary>
