@@ -1,4 +1,4 @@
-// Initialization (notes 002-003). Two facts decide how the weights should start.
+// Initialization (notes 000-002, 004). Two facts decide how the weights should start.
 //
 // 1. Not all equal. If every weight starts at the same value (0, say), every hidden unit computes
 //    the same function of the input, gets the same gradient, and takes the same step: the units stay

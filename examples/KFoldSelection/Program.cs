@@ -1,4 +1,4 @@
-// k-fold cross-validation for choosing a hyperparameter (note 003): with few labelled examples, a
+// k-fold cross-validation for choosing a hyperparameter (note 001): with few labelled examples, a
 // single holdout split wastes data and gives a noisy estimate. Split the training rows into k folds;
 // for each candidate value train k times, each time on k − 1 folds, and score the fold left out;
 // every row is scored exactly once, by a model that never saw it. Pick the value with the best mean

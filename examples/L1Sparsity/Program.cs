@@ -1,4 +1,4 @@
-// L1 gives sparse weights, L2 does not (note 003). On y = x·w* + noise with 20 features of which only
+// L1 gives sparse weights, L2 does not (note 001: L1 "drives small weights all the way to zero"). On y = x·w* + noise with 20 features of which only
 // 4 matter, least squares gives every irrelevant feature a small weight (it fits the noise). An L2
 // penalty (λ/2)·Σw² shrinks every weight in proportion, w ← w − η·λ·w, so a weight gets smaller but
 // never 0. An L1 penalty λ·Σ|w| pulls every weight toward 0 by the same amount η·λ per step,
