@@ -32,7 +32,17 @@ public static class Cli
             }
             return parsed.Invoke(config);
         }
-        catch (Exception e) when (e is UserError or ArgumentException or InvalidDataException or CheckpointException or IOException or UnauthorizedAccessException)
+        catch (TrainingInterrupted e)
+        {
+            error.WriteLine(e.Message);
+            return e.ExitCode;
+        }
+        catch (UserError e)
+        {
+            error.WriteLine($"error: {OneLine(e)}");
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or CheckpointException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"error: {OneLine(e)}");
             return 1;
@@ -56,5 +66,21 @@ public static class Cli
     }
 }
 
-/// <summary>A problem with the user's input (options, files): reported as one line, no stack trace.</summary>
-public sealed class UserError(string message) : Exception(message);
+/// <summary>A problem with the user's input (options, files), or a run that failed (training diverged): reported as one line, no stack trace.</summary>
+/// <param name="message">What went wrong and how to fix it.</param>
+/// <param name="exitCode">The process's exit code: 1 for bad input, <see cref="Diverged"/> when training diverged.</param>
+public sealed class UserError(string message, int exitCode = 1) : Exception(message)
+{
+    /// <summary>The exit code of a run whose training diverged (a NaN or infinite loss or weight).</summary>
+    public const int Diverged = 3;
+
+    /// <summary>The process's exit code.</summary>
+    public int ExitCode { get; } = exitCode;
+}
+
+/// <summary>A signal stopped training: the message (one line, on stderr) says where and what was saved; the exit code is 128 + the signal number.</summary>
+public sealed class TrainingInterrupted(string message, int exitCode) : Exception(message)
+{
+    /// <summary>130 for SIGINT, 143 for SIGTERM.</summary>
+    public int ExitCode { get; } = exitCode;
+}

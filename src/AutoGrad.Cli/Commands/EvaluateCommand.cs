@@ -30,6 +30,7 @@ public static class EvaluateCommand
 
     public static double Run(string path, string? datasetName, string? dataDir, bool csvHeader, TextWriter output)
     {
+        if (Directory.Exists(path)) throw new UserError($"--load: '{path}' is a directory; give the checkpoint file that 'autograd train --save FILE' wrote");
         if (!File.Exists(path)) throw new UserError($"checkpoint '{path}' not found; write one with 'autograd train --save {path}'");
         CheckpointFile file;
         try { file = Checkpoint.Read(path); }
@@ -48,17 +49,35 @@ public static class EvaluateCommand
 
         string name = datasetName ?? trainedOn;
         TrainOptions.CheckDataOptions(name, dataDir, csvHeader);
-        var (_, test, source) = DataSources.Load(name, dataDir, csvHeader, testFraction, seed);
+        var (rest, test, source) = DataSources.Load(name, dataDir, csvHeader, testFraction, seed);
         if (test.FeatureCount != standardizer.FeatureCount)
             throw new UserError($"the model in '{path}' takes {standardizer.FeatureCount} features (it was trained on '{trainedOn}'), but '{name}' has {test.FeatureCount}; evaluate it on a data set with the same features");
+        CheckLabels(path, trainedOn, classes, name, rest.Labels.Concat(test.Labels));
         var scores = model.Scores(standardizer.Transform(test).Features);
         var predicted = model.Predict(scores);
         double accuracy = Metrics.Accuracy(predicted, test.Labels);
-        var matrix = new ConfusionMatrix(test.Labels, predicted, Math.Max(classes.Length, test.ClassCount), classes.Length >= test.ClassCount ? classes : test.ClassNames);
+        var matrix = new ConfusionMatrix(test.Labels, predicted, classes.Length, classes);
         output.WriteLine($"{name} ({source}): {test.Count} test rows, model {model.Kind} [{string.Join(", ", model.Sizes)}] from {path}");
-        output.WriteLine("confusion matrix (rows: actual, columns: predicted):");
         output.WriteLine(matrix.ToString());
         output.WriteLine($"test accuracy: {(100 * accuracy).ToString("F2", CultureInfo.InvariantCulture)}%");
         return accuracy;
+    }
+
+    /// <summary>
+    /// Every label of the data must be one of the model's classes: a label the model cannot
+    /// predict makes every row of it an error and the accuracy meaningless. Refused, naming the
+    /// labels outside the model's classes and how many rows of each class the data has.
+    /// </summary>
+    /// <exception cref="UserError">Some label is not a class of the model.</exception>
+    public static void CheckLabels(string path, string trainedOn, string[] classes, string name, IEnumerable<int> labels)
+    {
+        var counts = labels.GroupBy(l => l).OrderBy(g => g.Key).Select(g => (Label: g.Key, Rows: g.Count())).ToList();
+        var unknown = counts.Where(c => c.Label >= classes.Length).ToList();
+        if (unknown.Count == 0) return;
+        static string Rows(int n) => n == 1 ? "1 row" : $"{n} rows";
+        string known = classes.Length <= 12 ? $" ({string.Join(", ", classes.Select((c, i) => c == i.ToString(CultureInfo.InvariantCulture) ? c : $"{i} = {c}"))})" : "";
+        throw new UserError($"'{name}' has labels that the model in '{path}' does not know: {string.Join(", ", unknown.Select(u => $"{u.Label} ({Rows(u.Rows)})"))}; "
+            + $"the model was trained on '{trainedOn}' and has {classes.Length} classes{known}, labels 0 to {classes.Length - 1}. "
+            + $"Rows per label in '{name}': {string.Join(", ", counts.Select(c => $"{c.Label}: {c.Rows}"))}");
     }
 }

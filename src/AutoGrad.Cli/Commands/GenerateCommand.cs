@@ -41,6 +41,7 @@ public static class GenerateCommand
             throw new UserError($"--temperature must be a finite number > 0, got {temperature.ToString(CultureInfo.InvariantCulture)}");
         if (length < 1) throw new UserError($"--length must be >= 1, got {length}");
         if (prime.Length == 0) throw new UserError("--prime needs at least one character for the model to start from (the default is a newline)");
+        if (Directory.Exists(path)) throw new UserError($"--checkpoint: '{path}' is a directory; give the checkpoint file that 'autograd train --model lstm --dataset text:FILE --save FILE' wrote");
         if (!File.Exists(path)) throw new UserError($"checkpoint '{path}' not found; write one with 'autograd train --model lstm --dataset text:FILE --save {path}'");
         CheckpointFile file;
         try { file = Checkpoint.Read(path); }

@@ -3,8 +3,10 @@ using System.Globalization;
 using AutoGrad.Cli.Output;
 using AutoGrad.Cli.Training;
 using AutoGrad.Data;
+using AutoGrad.Debugging;
 using AutoGrad.IO;
 using AutoGrad.Kernels;
+using AutoGrad.Training;
 
 namespace AutoGrad.Cli.Commands;
 
@@ -58,9 +60,10 @@ public static class TrainCommand
         var save = new Option<string?>("--save") { Description = "Write a checkpoint of the trained model and its optimizer state to this file (read it with 'evaluate --load') [default: none]" };
         var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this .svg file [default: none]" };
         var eagerSteps = new Option<bool>("--eager-steps") { Description = "Run every training step eagerly instead of replaying the step captured on the first full batch (same results, more allocation) [default: off]" };
+        var detectAnomaly = new Option<bool>("--detect-anomaly") { Description = "Run every step eagerly in anomaly mode: the first op whose output or gradient is NaN or infinite stops training, named with the input that caused it (slower; to find where a diverging run's first non-finite value comes from) [default: off]" };
         var cmd = new Command("train", "Train a model and print its test accuracy. The embedded data sets and CSV files hold out a fixed, stratified 20% of the rows as the test set (the same rows for the same --seed, so 'evaluate' scores what training never saw); fashion-mnist and mnist use their official test files.")
         {
-            dataset, dataDir, csvHeader, model, hidden, activation, dropout, conv, batchNorm, augment, layers, window, bptt, clip, l1, l2, weightDecay, optimizer, lr, schedule, batch, epochs, holdout, early, seed, threads, save, plot, eagerSteps,
+            dataset, dataDir, csvHeader, model, hidden, activation, dropout, conv, batchNorm, augment, layers, window, bptt, clip, l1, l2, weightDecay, optimizer, lr, schedule, batch, epochs, holdout, early, seed, threads, save, plot, eagerSteps, detectAnomaly,
         };
         cmd.SetAction(r =>
         {
@@ -85,6 +88,7 @@ public static class TrainCommand
                 WeightDecay = r.GetValue(weightDecay),
                 Optimizer = r.GetValue(optimizer)!,
                 EagerSteps = r.GetValue(eagerSteps),
+                DetectAnomaly = r.GetValue(detectAnomaly),
                 LearningRate = r.GetValue(lr),
                 Schedule = r.GetValue(schedule)!,
                 BatchSize = r.GetValue(batch),
@@ -103,20 +107,123 @@ public static class TrainCommand
         return cmd;
     }
 
-    private static int[] ParseSizes(string option, string text, string example)
+    /// <summary>Sizes separated by commas ("256,128"): every entry a positive integer, none empty.</summary>
+    /// <exception cref="UserError">An entry is empty, not a positive integer, or too large for an int.</exception>
+    public static int[] ParseSizes(string option, string text, string example)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (text.Trim().Length == 0) throw new UserError($"{option} needs at least one size (e.g. {example}), got '{text}'");
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var sizes = new int[parts.Length];
+        string expected = $"{option} takes positive integers separated by commas (e.g. {example}), got '{text}'";
         for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
-                throw new UserError($"{option} takes positive integers separated by commas (e.g. {example}), got '{text}'");
-        if (sizes.Length == 0) throw new UserError($"{option} needs at least one size (e.g. {example}), got '{text}'");
+        {
+            string entry = parts[i];
+            if (entry.Length == 0)
+                throw new UserError($"{expected}: {Ordinal(i + 1, parts.Length)} size is empty");
+            if (!int.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]))
+                throw new UserError(entry.All(char.IsAsciiDigit) ? string.Create(CultureInfo.InvariantCulture, $"{expected}: {entry} is too large (at most {int.MaxValue:N0})") : expected);
+            if (sizes[i] <= 0) throw new UserError(expected);
+        }
         return sizes;
     }
 
+    private static string Ordinal(int n, int count) => count == 1 ? "the" : "the " + (n switch { 1 => "first", 2 => "second", 3 => "third", _ => n.ToString(CultureInfo.InvariantCulture) + "th" });
+
+    /// <summary>Trains as the options say and prints the results; returns the test accuracy (or a recurrent model's figure).</summary>
+    /// <exception cref="UserError">Bad input, or training diverged (exit code <see cref="UserError.Diverged"/>).</exception>
+    /// <exception cref="TrainingInterrupted">SIGINT or SIGTERM stopped training.</exception>
     public static double Run(TrainOptions o, TextWriter output, bool interactive)
     {
-        if (o.IsRecurrent) return SequenceTraining.Run(o, output, interactive);
+        try
+        {
+            using var anomaly = o.DetectAnomaly ? Anomaly.Detect() : null;
+            return o.IsRecurrent ? SequenceTraining.Run(o, output, interactive) : RunClassifier(o, output, interactive);
+        }
+        catch (DivergenceException e)
+        {
+            throw new UserError(Diverged(e, o), UserError.Diverged);
+        }
+        catch (AnomalyException e)
+        {
+            throw new UserError(Anomalous(e, o), UserError.Diverged);
+        }
+        catch (OutOfMemoryException)
+        {
+            string sizes = o.IsRecurrent ? $"--hidden {o.Hidden[0]} --layers {o.Layers}" : o.Model == "cnn" ? $"--conv {string.Join(",", o.Conv)} --hidden {string.Join(",", o.Hidden)}" : $"--hidden {string.Join(",", o.Hidden)}";
+            throw new UserError($"out of memory training --model {o.Model} with {sizes} and --batch-size {o.BatchSize}: use smaller sizes or a smaller batch");
+        }
+    }
+
+    /// <summary>
+    /// What anomaly mode found, for a command-line user: its report (the op, the pass, the values,
+    /// whether its inputs were finite) without the library's advice to C# callers, then what to try.
+    /// </summary>
+    /// <remarks>Only the message is read: the exception's node belonged to a step scope that has ended.</remarks>
+    public static string Anomalous(AnomalyException e, TrainOptions o)
+    {
+        string report = Cli.OneLine(e);
+        foreach (var advice in (string[])[" Ops written as operators", " If the value is discarded"])
+            if (report.IndexOf(advice, StringComparison.Ordinal) is > 0 and int i) report = report[..i];
+        string hint = o.Model == "perceptron" ? "" : string.Create(CultureInfo.InvariantCulture, $" Lower --lr (it is {o.LearningRate}).");
+        return $"--detect-anomaly: {report.TrimEnd()}{hint}{(o.Save is null ? "" : $" Nothing was saved to {o.Save}.")}";
+    }
+
+    /// <summary>
+    /// The message of a diverged run: where, what, the last finite loss, and what to try (a smaller
+    /// --lr, --clip for the recurrent models, --detect-anomaly); and that nothing was saved.
+    /// </summary>
+    public static string Diverged(DivergenceException e, TrainOptions o)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var hints = new List<string>();
+        if (o.Model == "perceptron")
+            hints.Add("the perceptron's rule only diverges on non-finite or enormous features: check the data");
+        else
+        {
+            hints.Add(string.Create(c, $"lower --lr (it is {o.LearningRate})"));
+            if (o.IsRecurrent) hints.Add(o.Clip > 0 ? string.Create(c, $"lower --clip (it is {o.Clip})") : "clip the gradients with --clip");
+            if (!o.DetectAnomaly) hints.Add("rerun with --detect-anomaly to find the op that first produced a non-finite value");
+        }
+        string tryThis = hints.Count == 1 ? hints[0] : string.Join(", ", hints.Take(hints.Count - 1)) + " or " + hints[^1];
+        string saved = o.Save is null ? "" : $"; nothing was saved to {o.Save}";
+        return $"training diverged in {DivergenceException.Where(e.Epoch, e.Step)}: {e.Finding}; {tryThis}{saved}";
+    }
+
+    /// <summary>
+    /// Ends a run a signal stopped: saves the last completed epoch's model with <paramref name="save"/>
+    /// (if --save was given and an epoch completed) and returns the exception that reports it.
+    /// </summary>
+    public static TrainingInterrupted Interrupted(InterruptedRun stop, TrainOptions o, string optimizerKind, Action save)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string where = stop.MidEpoch
+            ? string.Create(c, $"in epoch {stop.Epoch} after step {stop.Step} of {stop.Steps} (the rest of that epoch was not run, and its steps were discarded)")
+            : string.Create(c, $"after epoch {stop.Epoch}");
+        string saved;
+        if (o.Save is null) saved = "nothing was saved (no --save)";
+        else if (stop.KeptEpoch == 0) saved = $"no epoch was completed, so nothing was saved to {o.Save}";
+        else
+        {
+            save();
+            saved = string.Create(c, $"saved the model of epoch {stop.KeptEpoch}, the last completed one{(o.EarlyStopping > 0 ? " (with early stopping's best weights)" : "")}, and its {optimizerKind} optimizer state to {o.Save}");
+        }
+        return new TrainingInterrupted($"interrupted by {stop.Signal} {where}; {saved}", stop.ExitCode);
+    }
+
+    /// <summary>Refuses an mlp or cnn too large to build, naming --hidden (and --conv) rather than the tensor that could not be allocated.</summary>
+    private static void CheckSize(TrainOptions o, int features, int classes, ConvSpec? conv)
+    {
+        if (o.Model == "perceptron") return;
+        int outputs = o.Model == "logistic" ? 1 : classes;
+        string hidden = $"--hidden {string.Join(",", o.Hidden)}";
+        if (conv is not null)
+            ModelSize.Check($"--conv {string.Join(",", o.Conv)} {hidden}", ModelSize.Cnn(conv.Image, o.Conv, o.Hidden, classes), o);
+        else if (o.Model == "mlp")
+            ModelSize.Check(hidden, ModelSize.Dense([features, .. o.Hidden, outputs]), o);
+    }
+
+    private static double RunClassifier(TrainOptions o, TextWriter output, bool interactive)
+    {
         Threading.Threads = o.Threads;
         var rng = new Generator(o.Seed);
         var (trainAll, test, source) = DataSources.Load(o.Dataset, o.DataDir, o.CsvHeader, o.TestFraction, o.Seed);
@@ -146,6 +253,7 @@ public static class TrainCommand
         if (o.Model == "cnn")
             convSpec = new ConvSpec(train.ImageShape ?? throw new UserError($"--model cnn needs images; {o.Dataset} has rows of {train.FeatureCount} features without an image shape: use --dataset digits, fashion-mnist or mnist"),
                 o.Conv, o.BatchNorm);
+        CheckSize(o, train.FeatureCount, trainAll.ClassCount, convSpec);
         var model = Classifier.Create(o.Model, train.FeatureCount, trainAll.ClassCount, o.Hidden, o.Activation, o.Dropout, rng.Fork(), convSpec);
         string training = o.Model == "perceptron"
             ? "perceptron rule (SGD lr 1, one example at a time)"
@@ -153,9 +261,11 @@ public static class TrainCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{o.Dataset} ({source}): {train.Count} training, {holdout?.Count ?? 0} holdout, {test.Count} test rows, {train.FeatureCount} features, {trainAll.ClassCount} classes; model {o.Model} [{string.Join(", ", model.Sizes)}] ({model.Network.ParameterCount()} parameters), {training}"));
         IEpochReporter reporter = interactive ? new ProgressBarReporter() : new PlainReporter(output);
-        var (history, optimizer) = Trainer.Run(model, train, holdout, o, rng, reporter);
+        TrainingRun run;
+        using (var interrupt = Interrupt.Listen()) run = Trainer.Run(model, train, holdout, o, rng, reporter, interrupt);
+        var (history, optimizer) = (run.History, run.Optimizer);
 
-        if (o.Plot is not null)
+        if (o.Plot is not null && history.Count > 0)
         {
             try
             {
@@ -167,16 +277,21 @@ public static class TrainCommand
             }
             output.WriteLine($"wrote the loss and accuracy curves to {o.Plot}");
         }
-        if (o.Save is not null)
+        void Save()
         {
             try
             {
-                Checkpoint.Save(o.Save, model.Network, optimizer, metadata: model.Metadata(o.Dataset, o.Seed, o.TestFraction, standardizer, trainAll.ClassNames));
+                Checkpoint.Save(o.Save!, model.Network, optimizer, metadata: model.Metadata(o.Dataset, o.Seed, o.TestFraction, standardizer, trainAll.ClassNames));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new UserError($"--save: cannot write the checkpoint '{o.Save}': {Cli.OneLine(e)}");
+                throw new UserError($"--save: {Cli.OneLine(e).Replace("Checkpoint.Save: ", "", StringComparison.Ordinal)}");
             }
+        }
+        if (run.Interrupted is { } stop) throw Interrupted(stop, o, optimizer.Kind, Save);
+        if (o.Save is not null)
+        {
+            Save();
             output.WriteLine($"saved the model and its {optimizer.Kind} optimizer state to {o.Save}");
         }
         var (_, accuracy) = Trainer.Evaluate(model, testStd);

@@ -45,7 +45,8 @@ public static class DataSources
             }
             catch (InvalidDataException e)
             {
-                throw new UserError(Cli.OneLine(e)); // names the file and the line already
+                // The message names the file and the line already.
+                throw new UserError(Cli.OneLine(e) + (!csvHeader && FirstLineIsText(name) ? "; if the first line is a header, add --csv-header" : ""));
             }
             catch (Exception e) when (e is FormatException or ArgumentException or IOException)
             {
@@ -89,6 +90,20 @@ public static class DataSources
         catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException)
         {
             throw new UserError($"{name}: {Cli.OneLine(e)}");
+        }
+    }
+
+    /// <summary>Whether the file's first line has a field that is not a number (a header, most likely).</summary>
+    private static bool FirstLineIsText(string path)
+    {
+        try
+        {
+            string? first = File.ReadLines(path).FirstOrDefault();
+            return first is not null && first.Split(',').Any(f => f.Trim().Length > 0 && !double.TryParse(f.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

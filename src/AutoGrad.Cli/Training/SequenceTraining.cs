@@ -26,37 +26,50 @@ public static class SequenceTraining
     public static double Run(TrainOptions o, TextWriter output, bool interactive) =>
         SequenceSources.IsSeries(o.Dataset) ? SeriesTraining.Run(o, output, interactive) : TextTraining.Run(o, output, interactive);
 
-    /// <summary>One training step on <paramref name="dataLoss"/>: penalties, backward, clipping, optimizer step (skipped when the gradient norm is not finite).</summary>
-    public static void Step(SequenceModel model, Optimizer optimizer, TrainOptions o, Tensor dataLoss)
+    /// <summary>
+    /// One training step on <paramref name="dataLoss"/>: penalties, backward, clipping, optimizer step
+    /// (skipped, and counted by <paramref name="loop"/>, when the loss is finite but the gradient norm
+    /// is not), then the divergence check. Returns true if a signal asks the loop to stop.
+    /// </summary>
+    /// <exception cref="DivergenceException">The loss or a weight is NaN or ±∞.</exception>
+    public static bool Step(SequenceModel model, Optimizer optimizer, TrainOptions o, Tensor dataLoss, EpochLoop loop)
     {
         var loss = dataLoss;
         if (o.L1 > 0) loss = loss + Regularization.L1Penalty(model, o.L1);
         if (o.L2 > 0) loss = loss + Regularization.L2Penalty(model, o.L2);
+        double value = loss.Item();
+        // A non-finite loss stops the run before its gradients touch the weights.
+        if (!double.IsFinite(value)) return loop.AfterStep(value);
         loss.Backward();
-        if (o.Clip > 0 && !double.IsFinite(GradientClipping.ClipByNorm(optimizer.Parameters, o.Clip))) return;
-        optimizer.Step();
+        if (o.Clip > 0 && !double.IsFinite(GradientClipping.ClipByNorm(optimizer.Parameters, o.Clip))) loop.SkippedStep();
+        else optimizer.Step();
+        return loop.AfterStep(value);
     }
 
     /// <summary>
     /// The epochs: <paramref name="epoch"/> trains one pass (the model in training mode, gradients zeroed
-    /// by the caller per step) and returns its mean loss and accuracy (NaN when there is none);
+    /// by the caller per step, each step through <see cref="Step"/>, leaving the pass early when it
+    /// returns true) and returns its mean loss and accuracy (NaN when there is none);
     /// <paramref name="holdout"/> (if any) scores the holdout in evaluation mode.
     /// </summary>
-    public static (List<EpochResult> History, Optimizer Optimizer) Loop(SequenceModel model, TrainOptions o, IEpochReporter reporter, int batches,
-        Func<Optimizer, IEpochReporter, (double Loss, double Accuracy)> epoch, Func<(double Loss, double Accuracy)>? holdout)
+    /// <exception cref="DivergenceException">A step's loss or a weight became NaN or ±∞.</exception>
+    public static TrainingRun Loop(SequenceModel model, TrainOptions o, IEpochReporter reporter, int batches,
+        Func<Optimizer, IEpochReporter, EpochLoop, (double Loss, double Accuracy)> epoch, Func<(double Loss, double Accuracy)>? holdout, Interrupt? interrupt = null)
     {
         var history = new List<EpochResult>();
         var optimizer = Optimizer.Create(o.Optimizer, model, o.LearningRate, o.WeightDecay);
         var schedule = Trainer.Schedule(optimizer, o);
-        var stopper = o.EarlyStopping > 0 && holdout is not null ? new EarlyStopping(o.EarlyStopping, 0, EarlyStoppingMode.Min, model) : null;
+        var loop = new EpochLoop(model, optimizer, o, holdout is not null, interrupt ?? new Interrupt());
         reporter.Run(r =>
         {
             for (int e = 1; e <= o.Epochs; e++)
             {
                 var clock = Stopwatch.StartNew();
                 r.BeginEpoch(e, o.Epochs, batches);
+                loop.BeginEpoch(e, batches);
                 model.Train();
-                var (loss, accuracy) = epoch(optimizer, r);
+                var (loss, accuracy) = epoch(optimizer, r, loop);
+                if (loop.StoppedMidEpoch) break;
                 double? hLoss = null, hAcc = null;
                 if (holdout is not null)
                 {
@@ -68,41 +81,43 @@ public static class SequenceTraining
                 var result = new EpochResult(e, loss, accuracy, hLoss, hAcc, clock.Elapsed.TotalSeconds);
                 history.Add(result);
                 r.EndEpoch(result, o.Epochs);
-                if (stopper is not null && stopper.Update(hLoss!.Value))
-                {
-                    r.Message($"early stopping after epoch {e}: the holdout loss has not improved for {o.EarlyStopping} epochs");
-                    break;
-                }
+                if (loop.EndEpoch(result, history, r)) break;
             }
-            if (stopper is not null && stopper.RestoreBestWeights())
-                r.Message(string.Create(CultureInfo.InvariantCulture, $"restored the weights of the best epoch (epoch {stopper.BestEpoch + 1}, holdout loss {stopper.BestValue:F4})"));
+            loop.Finish(r);
         });
         model.Eval();
-        return (history, optimizer);
+        return new TrainingRun(history, optimizer, loop.Interruption);
     }
 
     /// <summary>The options' optimizer for the data line.</summary>
     public static string Training(TrainOptions o) => string.Create(CultureInfo.InvariantCulture,
         $"optimizer {o.Optimizer} lr {o.LearningRate}, {(o.Clip > 0 ? $"gradients clipped to norm {o.Clip}" : "no gradient clipping")}");
 
-    /// <summary>Writes the plot and the checkpoint if asked for.</summary>
-    public static void Finish(SequenceModel model, Optimizer optimizer, List<EpochResult> history, TrainOptions o, TextWriter output, Dictionary<string, string> metadata)
+    /// <summary>Writes the plot and the checkpoint if asked for; after an interrupt, saves the last completed epoch's model and throws.</summary>
+    /// <exception cref="TrainingInterrupted">A signal stopped training.</exception>
+    public static void Finish(SequenceModel model, TrainingRun run, TrainOptions o, TextWriter output, Dictionary<string, string> metadata)
     {
-        if (o.Plot is not null)
+        var (history, optimizer) = (run.History, run.Optimizer);
+        if (o.Plot is not null && history.Count > 0)
         {
             SvgPlot.Write(o.Plot, history, $"{o.Model} on {Path.GetFileName(o.Dataset)}");
             output.WriteLine($"wrote the loss{(history.Any(h => double.IsFinite(h.TrainAccuracy)) ? " and accuracy" : "")} curves to {o.Plot}");
         }
-        if (o.Save is not null)
+        void Save()
         {
             try
             {
-                Checkpoint.Save(o.Save, model, optimizer, metadata);
+                Checkpoint.Save(o.Save!, model, optimizer, metadata);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new UserError($"--save: cannot write the checkpoint '{o.Save}': {Cli.OneLine(e)}");
+                throw new UserError($"--save: {Cli.OneLine(e).Replace("Checkpoint.Save: ", "", StringComparison.Ordinal)}");
             }
+        }
+        if (run.Interrupted is { } stop) throw Commands.TrainCommand.Interrupted(stop, o, optimizer.Kind, Save);
+        if (o.Save is not null)
+        {
+            Save();
             output.WriteLine($"saved the model and its {optimizer.Kind} optimizer state to {o.Save}");
         }
     }

@@ -74,6 +74,7 @@ public static class SeriesTraining
         var x = all.Inputs.ToDoubleArray();
         var y = all.Targets.ToDoubleArray();
         int w = data.Window, trainCount = all.Count - held;
+        ModelSize.Check($"--hidden {o.Hidden[0]}{(o.Layers > 1 ? $" --layers {o.Layers}" : "")}", ModelSize.Recurrent(o.Model, 1, o.Hidden[0], o.Layers, 1), o);
         var model = new SequenceModel(o.Model, SequenceTask.Series, 1, o.Hidden[0], o.Layers, o.Dropout, 1, rng.Fork());
         var tests = spec.Tests.Select(t => data.Windows(t.From, t.To)).ToArray();
         string differenced = spec.Differenced ? ", modelled as the changes x(t) - x(t-1)" : "";
@@ -83,7 +84,9 @@ public static class SeriesTraining
         var loaderRng = rng.Fork();
         int batches = (trainCount + o.BatchSize - 1) / o.BatchSize;
         IEpochReporter reporter = interactive ? new ProgressBarReporter() : new PlainReporter(output);
-        var (history, optimizer) = SequenceTraining.Loop(model, o, reporter, batches, (optimizer, r) =>
+        TrainingRun run;
+        using (var interrupt = Interrupt.Listen())
+        run = SequenceTraining.Loop(model, o, reporter, batches, (optimizer, r, loop) =>
         {
             var order = loaderRng.Permutation(trainCount);
             double sum = 0;
@@ -101,8 +104,9 @@ public static class SeriesTraining
                 optimizer.ZeroGrad();
                 var loss = Loss.SquaredError(model.Forward(Tensor.From(DType.Float32, bx, b, w, 1)), Tensor.From(DType.Float32, by, b, 1));
                 sum += loss.Item() * b;
-                SequenceTraining.Step(model, optimizer, o, loss);
+                bool stop = SequenceTraining.Step(model, optimizer, o, loss, loop);
                 r.Advance();
+                if (stop) break;
             }
             return (sum / trainCount, double.NaN);
         }, held == 0 ? null : () =>
@@ -113,13 +117,13 @@ public static class SeriesTraining
             double s = 0;
             for (int i = 0; i < held; i++) s += (p[i] - hy[i]) * (p[i] - hy[i]);
             return (s / held, double.NaN);
-        });
+        }, interrupt);
 
         var metadata = SequenceTraining.Metadata(model, o);
         metadata["window"] = w.ToString(CultureInfo.InvariantCulture);
         metadata["shift"] = data.Scale.Shift.ToString("R", CultureInfo.InvariantCulture);
         metadata["scale"] = data.Scale.Scale.ToString("R", CultureInfo.InvariantCulture);
-        SequenceTraining.Finish(model, optimizer, history, o, output, metadata);
+        SequenceTraining.Finish(model, run, o, output, metadata);
         return Report(model, data, output);
     }
 

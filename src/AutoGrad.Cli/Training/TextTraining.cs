@@ -50,12 +50,15 @@ public static class TextTraining
             throw new UserError($"--batch-size {o.BatchSize} and --bptt {o.Bptt} do not fit the {train.Length} training characters of {corpus.Name}: {Cli.OneLine(e)}");
         }
         var rng = new Generator(o.Seed);
+        ModelSize.Check($"--hidden {o.Hidden[0]}{(o.Layers > 1 ? $" --layers {o.Layers}" : "")}", ModelSize.Recurrent(o.Model, v, o.Hidden[0], o.Layers, v), o);
         var model = new SequenceModel(o.Model, SequenceTask.Text, v, o.Hidden[0], o.Layers, o.Dropout, v, rng.Fork());
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{corpus.Name} ({source}): {corpus.Length} characters, {v} distinct; {train.Length} training, {holdout.Length} holdout, {test.Length} test; {o.BatchSize} streams of {batcher.StreamLength} characters, {o.Bptt} steps per batch (truncated BPTT, state carried); model {model.Describe()} ({model.ParameterCount()} parameters), {SequenceTraining.Training(o)}"));
 
         IEpochReporter reporter = interactive ? new ProgressBarReporter() : new PlainReporter(output);
-        var (history, optimizer) = SequenceTraining.Loop(model, o, reporter, batcher.BatchCount, (optimizer, r) =>
+        TrainingRun run;
+        using (var interrupt = Interrupt.Listen())
+        run = SequenceTraining.Loop(model, o, reporter, batcher.BatchCount, (optimizer, r, loop) =>
         {
             RecurrentState? state = null;
             double nats = 0;
@@ -67,20 +70,21 @@ public static class TextTraining
                 var (logits, next) = model.Forward(batch.OneHotInputs(v), state);
                 var flat = logits.Reshape([batch.BatchSize * batch.Steps, v]);
                 var loss = Loss.SoftmaxCrossEntropy(flat, batch.Targets);
-                SequenceTraining.Step(model, optimizer, o, loss);
+                bool stop = SequenceTraining.Step(model, optimizer, o, loss, loop);
                 nats += loss.Item() * batch.Targets.Length;
                 correct += Correct(flat.ToFloatArray(), batch.Targets, v);
                 count += batch.Targets.Length;
                 state = Keep(next);
                 r.Advance();
+                if (stop) break;
             }
             return (nats / count, (double)correct / count);
-        }, holdout.Length == 0 ? null : () => Score(model, holdout, o.Bptt));
+        }, holdout.Length == 0 ? null : () => Score(model, holdout, o.Bptt), interrupt);
 
         var metadata = SequenceTraining.Metadata(model, o);
         metadata["vocabulary"] = corpus.Vocabulary.ToString();
         metadata["bptt"] = o.Bptt.ToString(CultureInfo.InvariantCulture);
-        SequenceTraining.Finish(model, optimizer, history, o, output, metadata);
+        SequenceTraining.Finish(model, run, o, output, metadata);
         return Report(model, corpus.Name, [.. train, .. holdout], test, v, o.Bptt, output);
     }
 

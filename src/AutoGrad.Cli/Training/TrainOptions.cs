@@ -50,6 +50,9 @@ public sealed record TrainOptions
     /// <summary>Run every step eagerly instead of replaying a step captured on the first full batch (same results).</summary>
     public bool EagerSteps { get; init; }
 
+    /// <summary>Run every step eagerly in anomaly mode (<c>--detect-anomaly</c>): the first non-finite value an op produces stops training, naming the op.</summary>
+    public bool DetectAnomaly { get; init; }
+
     /// <summary>The options given on the command line (e.g. "--hidden"), so options that do not apply can be refused instead of ignored.</summary>
     public IReadOnlySet<string> Explicit { get; init; } = new HashSet<string>();
 
@@ -167,7 +170,10 @@ public sealed record TrainOptions
         }
         if (Directory.Exists(full)) throw new UserError($"{option}: '{path}' is a directory; give a file name");
         string dir = Path.GetDirectoryName(full) ?? full;
-        if (!Directory.Exists(dir)) throw new UserError($"{option}: cannot write '{path}': the directory '{dir}' does not exist");
+        if (!Directory.Exists(dir))
+            throw new UserError(File.Exists(dir)
+                ? $"{option}: cannot write '{path}': '{dir}' is a file, not a directory"
+                : $"{option}: cannot write '{path}': the directory '{dir}' does not exist");
         try
         {
             using (File.Create(Path.Combine(dir, $".autograd-{Guid.NewGuid():N}.tmp"), 1, FileOptions.DeleteOnClose)) { }

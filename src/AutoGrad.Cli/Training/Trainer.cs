@@ -24,18 +24,25 @@ namespace AutoGrad.Cli.Training;
 /// </remarks>
 public static class Trainer
 {
-    /// <summary>Trains the model; returns the per-epoch metrics and the optimizer (whose state a checkpoint keeps).</summary>
-    public static (List<EpochResult> History, Optimizer Optimizer) Run(Classifier model, Dataset train, Dataset? holdout, TrainOptions o, Generator rng, IEpochReporter reporter)
+    /// <summary>
+    /// Trains the model; returns the per-epoch metrics, the optimizer (whose state a checkpoint
+    /// keeps) and, if <paramref name="interrupt"/> was requested, where training stopped (the model
+    /// is then that of the last completed epoch, when <c>--save</c> asked to keep it).
+    /// </summary>
+    /// <exception cref="DivergenceException">A step's loss or a weight became NaN or ±∞.</exception>
+    public static TrainingRun Run(Classifier model, Dataset train, Dataset? holdout, TrainOptions o, Generator rng, IEpochReporter reporter, Interrupt? interrupt = null)
     {
-        if (model.IsPerceptron) return RunPerceptron(model, train, holdout, o, rng, reporter);
+        interrupt ??= new Interrupt();
+        if (model.IsPerceptron) return RunPerceptron(model, train, holdout, o, rng, reporter, interrupt);
         var history = new List<EpochResult>();
         var optimizer = Optimizer.Create(o.Optimizer, model.Network, o.LearningRate, o.WeightDecay);
         var loader = new DataLoader(train, o.BatchSize, rng.Fork());
         if (o.Augment.Length > 0) loader.Augment = Augmentation(o.Augment, train);
         var schedule = Schedule(optimizer, o);
-        var stopper = o.EarlyStopping > 0 && holdout is not null ? new EarlyStopping(o.EarlyStopping, 0, EarlyStoppingMode.Min, model.Network) : null;
-        // Only losses that take the label array itself (registered with the plan) can be replayed.
-        bool replay = !o.EagerSteps && (model.Kind is "mlp" or "cnn" or "softmax");
+        var loop = new EpochLoop(model.Network, optimizer, o, holdout is not null, interrupt);
+        // Only losses that take the label array itself (registered with the plan) can be replayed;
+        // anomaly mode checks ops as they are recorded, and a replay records nothing.
+        bool replay = !o.EagerSteps && !o.DetectAnomaly && (model.Kind is "mlp" or "cnn" or "softmax");
         CapturedStep? plan = null;
 
         (Tensor Scores, Tensor DataLoss, Tensor Loss) Step(Tensor x, int[] y)
@@ -57,6 +64,7 @@ public static class Trainer
             {
                 var clock = Stopwatch.StartNew();
                 r.BeginEpoch(epoch, o.Epochs, loader.BatchCount);
+                loop.BeginEpoch(epoch, loader.BatchCount);
                 model.Network.Train();
                 double lossSum = 0;
                 int correct = 0;
@@ -68,24 +76,30 @@ public static class Trainer
                 }
                 foreach (var (x, y) in loader)
                 {
+                    double stepLoss;
                     if (plan is not null && ReferenceEquals(x, plan.Input))
                     {
                         plan.Plan.Run();
                         Tally(plan.Scores, plan.DataLoss, y);
+                        stepLoss = plan.Loss.Item();
                     }
                     else if (plan is null && replay && y.Length == o.BatchSize)
                     {
                         plan = CapturedStep.Capture(x, y, Step);
                         Tally(plan.Scores, plan.DataLoss, y);
+                        stepLoss = plan.Loss.Item();
                     }
                     else
                     {
                         using var scope = StepScope.Begin();
-                        var (scores, dataLoss, _) = Step(x, y);
+                        var (scores, dataLoss, loss) = Step(x, y);
                         Tally(scores, dataLoss, y);
+                        stepLoss = loss.Item();
                     }
                     r.Advance();
+                    if (loop.AfterStep(stepLoss)) break;
                 }
+                if (loop.StoppedMidEpoch) break;
                 double? hLoss = null, hAcc = null;
                 if (holdout is not null)
                     (hLoss, hAcc) = Evaluate(model, holdout);
@@ -93,16 +107,11 @@ public static class Trainer
                 var result = new EpochResult(epoch, lossSum / train.Count, (double)correct / train.Count, hLoss, hAcc, clock.Elapsed.TotalSeconds);
                 history.Add(result);
                 r.EndEpoch(result, o.Epochs);
-                if (stopper is not null && stopper.Update(hLoss!.Value))
-                {
-                    r.Message($"early stopping after epoch {epoch}: the holdout loss has not improved for {o.EarlyStopping} epochs");
-                    break;
-                }
+                if (loop.EndEpoch(result, history, r)) break;
             }
-            if (stopper is not null && stopper.RestoreBestWeights())
-                r.Message($"restored the weights of the best epoch (epoch {stopper.BestEpoch + 1}, holdout loss {stopper.BestValue:F4})");
+            loop.Finish(r);
         });
-        return (history, optimizer);
+        return new TrainingRun(history, optimizer, loop.Interruption);
     }
 
     /// <summary>
@@ -145,33 +154,40 @@ public static class Trainer
     /// the same row. Training stops early once an epoch makes no mistake (the data are separated).
     /// The epoch's training loss and accuracy are those of each row just before its update.
     /// </summary>
-    private static (List<EpochResult>, Optimizer) RunPerceptron(Classifier model, Dataset train, Dataset? holdout, TrainOptions o, Generator rng, IEpochReporter reporter)
+    private static TrainingRun RunPerceptron(Classifier model, Dataset train, Dataset? holdout, TrainOptions o, Generator rng, IEpochReporter reporter, Interrupt interrupt)
     {
         var history = new List<EpochResult>();
         var optimizer = new Sgd(model.Network, learningRate: 1);
         var loader = new DataLoader(train, 1, rng.Fork());
-        var stopper = o.EarlyStopping > 0 && holdout is not null ? new EarlyStopping(o.EarlyStopping, 0, EarlyStoppingMode.Min, model.Network) : null;
+        var loop = new EpochLoop(model.Network, optimizer, o, holdout is not null, interrupt);
         reporter.Run(r =>
         {
             for (int epoch = 1; epoch <= o.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
                 r.BeginEpoch(epoch, o.Epochs, loader.BatchCount);
+                loop.BeginEpoch(epoch, loader.BatchCount);
                 double lossSum = 0;
                 int correct = 0, updates = 0;
                 foreach (var (x, y) in loader)
                 {
-                    using var scope = StepScope.Begin();
-                    optimizer.ZeroGrad();
-                    var scores = model.Forward(x);
-                    var loss = model.PerceptronLoss(scores, y, Reduction.Sum);
-                    lossSum += loss.Item();
-                    if (model.Predict(scores)[0] == y[0]) correct++;
-                    if (AnyMistake(scores.ToFloatArray(), y[0], model.IsBinary)) updates++;
-                    loss.Backward();
-                    optimizer.Step();
+                    double stepLoss;
+                    using (StepScope.Begin())
+                    {
+                        optimizer.ZeroGrad();
+                        var scores = model.Forward(x);
+                        var loss = model.PerceptronLoss(scores, y, Reduction.Sum);
+                        stepLoss = loss.Item();
+                        lossSum += stepLoss;
+                        if (model.Predict(scores)[0] == y[0]) correct++;
+                        if (AnyMistake(scores.ToFloatArray(), y[0], model.IsBinary)) updates++;
+                        loss.Backward();
+                        optimizer.Step();
+                    }
                     r.Advance();
+                    if (loop.AfterStep(stepLoss)) break;
                 }
+                if (loop.StoppedMidEpoch) break;
                 double? hLoss = null, hAcc = null;
                 if (holdout is not null)
                     (hLoss, hAcc) = Evaluate(model, holdout);
@@ -183,16 +199,11 @@ public static class Trainer
                     r.Message($"the perceptron converged in epoch {epoch}: no training row needed an update");
                     break;
                 }
-                if (stopper is not null && stopper.Update(hLoss!.Value))
-                {
-                    r.Message($"early stopping after epoch {epoch}: the holdout loss has not improved for {o.EarlyStopping} epochs");
-                    break;
-                }
+                if (loop.EndEpoch(result, history, r)) break;
             }
-            if (stopper is not null && stopper.RestoreBestWeights())
-                r.Message($"restored the weights of the best epoch (epoch {stopper.BestEpoch + 1}, holdout loss {stopper.BestValue:F4})");
+            loop.Finish(r);
         });
-        return (history, optimizer);
+        return new TrainingRun(history, optimizer, loop.Interruption);
     }
 
     /// <summary>Whether some perceptron gets this row wrong (sgn(s) ≠ y with sgn(0) = −1), i.e. the rule changes its weights.</summary>
@@ -205,18 +216,18 @@ public static class Trainer
     }
 
     /// <summary>A captured training step and the tensors of it the loop reads after each run.</summary>
-    private sealed record CapturedStep(StepPlan Plan, Tensor Input, Tensor Scores, Tensor DataLoss)
+    private sealed record CapturedStep(StepPlan Plan, Tensor Input, Tensor Scores, Tensor DataLoss, Tensor Loss)
     {
         public static CapturedStep Capture(Tensor x, int[] y, Func<Tensor, int[], (Tensor Scores, Tensor DataLoss, Tensor Loss)> step)
         {
-            Tensor? scores = null, dataLoss = null;
+            Tensor? scores = null, dataLoss = null, loss = null;
             var plan = StepPlan.Capture(() =>
             {
                 var r = step(x, y);
-                (scores, dataLoss) = (r.Scores, r.DataLoss);
+                (scores, dataLoss, loss) = (r.Scores, r.DataLoss, r.Loss);
                 return r.Loss;
             }, y);
-            return new CapturedStep(plan, x, scores!, dataLoss!);
+            return new CapturedStep(plan, x, scores!, dataLoss!, loss!);
         }
     }
 

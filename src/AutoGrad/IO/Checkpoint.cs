@@ -38,7 +38,7 @@ public static class Checkpoint
     /// <param name="metadata">Optional strings stored with the model (e.g. "hidden" = "256,128"), to rebuild it before loading.</param>
     /// <param name="schedule">A learning-rate schedule of the optimizer, or null: its state goes with the optimizer's (as hyperparameters "schedule:kind.name").</param>
     /// <exception cref="ArgumentException">The optimizer optimizes a tensor that is not one of the model's parameters, or a schedule is given without its optimizer.</exception>
-    /// <exception cref="IOException">The file cannot be written (the target is left as it was).</exception>
+    /// <exception cref="IOException">The file cannot be written: the path is a directory, its directory does not exist or is not writable, the disk is full (the message names the target; the target is left as it was).</exception>
     public static void Save(string path, Module model, Optimizer? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null, IScheduleState? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -70,7 +70,7 @@ public static class Checkpoint
 
     /// <summary>Saves named tensors, named buffers and an optimizer state (all but the first optional) to <paramref name="path"/> atomically.</summary>
     /// <exception cref="ArgumentException">A name is empty or repeated (among the parameters and buffers together), or a metadata key is empty or repeated.</exception>
-    /// <exception cref="IOException">The file cannot be written (the target is left as it was).</exception>
+    /// <exception cref="IOException">The file cannot be written: the path is a directory, its directory does not exist or is not writable, the disk is full (the message names the target; the target is left as it was).</exception>
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> parameters, OptimizerState? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null,
         IEnumerable<KeyValuePair<string, Tensor>>? buffers = null)
     {
@@ -92,6 +92,8 @@ public static class Checkpoint
         var header = BuildHeader(tensors, bufferList, optimizer, meta);
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full) ?? ".";
+        CheckTarget(path, full, dir);
+        RemoveStaleTemporaries(dir, Path.GetFileName(full));
         var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -115,11 +117,73 @@ public static class Checkpoint
             }
             File.Move(tmp, full, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            // The temporary file is an implementation detail: the error names the target.
+            if (e is UnauthorizedAccessException)
+                throw new IOException($"Checkpoint.Save: cannot write '{path}': permission denied: the directory '{dir}' is not writable", e);
+            if (e is IOException)
+                throw new IOException($"Checkpoint.Save: cannot write '{path}': {Reason(e, tmp, full, dir)}", e);
             throw;
         }
+    }
+
+    /// <summary>The target must be a file name in an existing directory; checked before anything is written.</summary>
+    private static void CheckTarget(string path, string full, string dir)
+    {
+        if (Directory.Exists(full)) throw new IOException($"Checkpoint.Save: cannot write '{path}': it is a directory; give a file name");
+        if (Directory.Exists(dir)) return;
+        throw new IOException(File.Exists(dir)
+            ? $"Checkpoint.Save: cannot write '{path}': '{dir}' is a file, not a directory"
+            : $"Checkpoint.Save: cannot write '{path}': the directory '{dir}' does not exist");
+    }
+
+    /// <summary>
+    /// An I/O error's reason without the temporary file's name: .NET's "Read-only file system :
+    /// '/d/.m.ckpt.0f3a....tmp'" becomes "Read-only file system"; a file system that will not
+    /// create the file (as /proc) "the directory '/d' does not accept new files".
+    /// </summary>
+    private static string Reason(Exception e, string tmp, string full, string dir)
+    {
+        if (e is FileNotFoundException or DirectoryNotFoundException) return $"the directory '{dir}' does not accept new files";
+        string m = e.Message;
+        int i = m.IndexOf($" : '{tmp}'", StringComparison.Ordinal);
+        return (i > 0 ? m[..i] : m.Replace(tmp, full, StringComparison.Ordinal)).TrimEnd('.');
+    }
+
+    /// <summary>
+    /// Deletes the temporary files a save to this target left behind when its process was killed
+    /// (".name.&lt;32 hex digits&gt;.tmp" beside it). A temporary file another save is still writing is
+    /// locked (opened with <see cref="FileShare.None"/>) and is left alone.
+    /// </summary>
+    private static void RemoveStaleTemporaries(string dir, string name)
+    {
+        IEnumerable<string> candidates;
+        try { candidates = Directory.EnumerateFiles(dir, $".{name}.*.tmp").ToList(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        foreach (var file in candidates)
+        {
+            if (!IsTemporaryOf(Path.GetFileName(file), name)) continue;
+            try
+            {
+                using (new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // In use by a save that is running, or not ours to delete.
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="file"/> is exactly ".{name}.{32 hex digits}.tmp" (a name with * or ? must not match others).</summary>
+    internal static bool IsTemporaryOf(string file, string name)
+    {
+        string prefix = "." + name + ".";
+        if (file.Length != prefix.Length + 32 + 4 || !file.StartsWith(prefix, StringComparison.Ordinal) || !file.EndsWith(".tmp", StringComparison.Ordinal)) return false;
+        foreach (char c in file.AsSpan(prefix.Length, 32))
+            if (!char.IsAsciiHexDigitLower(c)) return false;
+        return true;
     }
 
     /// <summary>
@@ -127,10 +191,11 @@ public static class Checkpoint
     /// any model.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="CheckpointException">The file is not a valid checkpoint; the message says why.</exception>
+    /// <exception cref="CheckpointException">The file is not a valid checkpoint (or the path is a directory); the message says why.</exception>
     public static CheckpointFile Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path)) throw new CheckpointException(path, "is a directory, not a checkpoint file");
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint '{path}' does not exist", path);
         var info = new FileInfo(path);
         if (info.Length > Array.MaxLength)

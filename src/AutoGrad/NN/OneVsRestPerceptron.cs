@@ -93,6 +93,7 @@ public sealed class OneVsRestPerceptron : Module
     /// <exception cref="ShapeException">x is not [N, d].</exception>
     /// <exception cref="ArgumentException">labels has another length than x has rows, or a label is outside [0, k).</exception>
     /// <exception cref="ArgumentOutOfRangeException">maxEpochs is not positive.</exception>
+    /// <exception cref="Training.DivergenceException">A criterion or the weights became NaN or ±∞ (non-finite inputs); the message names the epoch and step.</exception>
     public PerceptronFitResult Fit(Tensor x, int[] labels, int maxEpochs)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -110,16 +111,19 @@ public sealed class OneVsRestPerceptron : Module
             targets = Targets(labels); // validates every label before the first update
         }
         var mistakes = new List<int>();
+        var guard = new Training.DivergenceGuard(this);
         using var recording = Tape.EnableGrad();
         for (int epoch = 0; epoch < maxEpochs; epoch++)
         {
             int count = 0;
+            guard.BeginEpoch(epoch + 1);
             for (int i = 0; i < xs.Shape[0]; i++)
             {
                 var score = Scores(xs.Select(0, i));
                 var y = targets.Select(0, i);
                 Weight.ZeroGrad();
                 var loss = AutoGrad.Losses.Loss.PerceptronCriterion(score, y);
+                guard.CheckLoss(loss.Item());
                 loss.Backward();
                 bool mistake = false;
                 using (Tape.NoGrad())
@@ -128,6 +132,7 @@ public sealed class OneVsRestPerceptron : Module
                     mistake = g.Abs().Sum().Item() > 0; // a mistake moves w by ±(1, x), never 0
                     Weight.CopyFrom(Weight - g);
                 }
+                guard.CheckParameters();
                 if (mistake) count++;
             }
             mistakes.Add(count);

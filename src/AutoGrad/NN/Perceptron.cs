@@ -73,6 +73,7 @@ public sealed class Perceptron : Module
     /// <exception cref="ShapeException">x is not [N, d] or y is not [N].</exception>
     /// <exception cref="ArgumentException">A label is not −1 or +1.</exception>
     /// <exception cref="ArgumentOutOfRangeException">maxEpochs or the learning rate is not positive.</exception>
+    /// <exception cref="Training.DivergenceException">A criterion or the weights became NaN or ±∞ (non-finite inputs); the message names the epoch and step.</exception>
     public PerceptronFitResult Fit(Tensor x, Tensor y, int maxEpochs, double learningRate = 1)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -95,18 +96,23 @@ public sealed class Perceptron : Module
         LossGuards.PlusMinusOne("Perceptron.Fit", ys);
 
         var mistakes = new List<int>();
+        var guard = new Training.DivergenceGuard(this);
         using var recording = Tape.EnableGrad();
         for (int epoch = 0; epoch < maxEpochs; epoch++)
         {
             int count = 0;
+            guard.BeginEpoch(epoch + 1);
             for (int i = 0; i < xs.Shape[0]; i++)
             {
                 var score = Scores(xs.Select(0, i));
                 double yi = ys[i], predicted = score.Item() > 0 ? 1 : -1;
                 if (predicted != yi) count++;
                 Weight.ZeroGrad();
-                Loss.PerceptronCriterion(score, ys.Select(0, i)).Backward();
+                var loss = Loss.PerceptronCriterion(score, ys.Select(0, i));
+                guard.CheckLoss(loss.Item());
+                loss.Backward();
                 using (Tape.NoGrad()) Weight.CopyFrom(Weight - Weight.Grad! * learningRate);
+                guard.CheckParameters();
             }
             mistakes.Add(count);
             if (count == 0) return new PerceptronFitResult(true, epoch + 1, mistakes);

@@ -281,7 +281,7 @@ public class ErrorTests
             Assert.Equal($"error: {option}: cannot write '{path}': the directory '{missingDir}' does not exist", err.TrimEnd());
 
             var underFile = Path.Combine(file, name);
-            Assert.Equal($"error: {option}: cannot write '{underFile}': the directory '{file}' does not exist", OneLineError("train", option, underFile));
+            Assert.Equal($"error: {option}: cannot write '{underFile}': '{file}' is a file, not a directory", OneLineError("train", option, underFile));
         }
         Assert.Equal($"error: --save: '{dir.Path}' is a directory; give a file name", OneLineError("train", "--save", dir.Path));
         if (OperatingSystem.IsLinux() && Directory.Exists("/proc"))

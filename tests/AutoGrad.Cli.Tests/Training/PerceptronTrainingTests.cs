@@ -85,7 +85,7 @@ public class PerceptronTrainingTests
         var data = new Dataset(x, [0, 0, 0, 1, 0, 0, 0, 1]);
         var model = Classifier.Create("perceptron", 2, 2, [1], "relu", 0, new Generator(1));
         var log = new StringWriter();
-        var (history, optimizer) = Trainer.Run(model, data, null, new TrainOptions { Model = "perceptron", Epochs = 100 }, new Generator(2), new PlainReporter(log));
+        var (history, optimizer, _) = Trainer.Run(model, data, null, new TrainOptions { Model = "perceptron", Epochs = 100 }, new Generator(2), new PlainReporter(log));
         Assert.True(history.Count < 100);
         Assert.Equal(1.0, history[^1].TrainAccuracy);
         Assert.Contains($"the perceptron converged in epoch {history.Count}: no training row needed an update", log.ToString());

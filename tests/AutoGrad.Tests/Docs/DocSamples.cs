@@ -542,4 +542,32 @@ internal static class DocSamples
         }, Tensor.From(DType.Float64, [3.0]), Tensor.From(DType.Float64, [1.0]));
         Console.WriteLine(d);   // tensor([1], ...)
     }
+
+    /// <summary>docs/data-and-training.md, divergence: prints what the guard threw.</summary>
+    public static void DataAndTrainingDivergence()
+    {
+        var gen = new Generator(3);
+        var x = Tensor.Uniform(gen, -3, 3, DType.Float32, 64, 1);
+        var y = 2 * x + 1;
+        var model = new Linear(1, 1, gen);
+        var opt = new Sgd(model, learningRate: 10);      // far too large for inputs of this scale
+        var guard = new DivergenceGuard(model);
+        try
+        {
+            for (int epoch = 1; epoch <= 100; epoch++)
+            {
+                guard.BeginEpoch(epoch);
+                opt.ZeroGrad();
+                var loss = (model.Forward(x) - y).Square().Mean();
+                guard.CheckLoss(loss.Item());             // NaN or ±∞: throws before the update
+                loss.Backward();
+                opt.Step();
+                guard.CheckParameters();                  // a finite loss can still give an infinite update
+            }
+        }
+        catch (DivergenceException e)
+        {
+            Console.WriteLine(e.Message);                 // training diverged at epoch ..., step 1: ...
+        }
+    }
 }

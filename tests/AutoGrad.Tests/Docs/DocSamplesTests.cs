@@ -82,6 +82,13 @@ public class DocSamplesTests
     }
 
     [Fact]
+    public void DataAndTrainingDivergenceSampleCatchesTheDivergence()
+    {
+        var printed = ConsoleCapture.Run(DocSamples.DataAndTrainingDivergence);
+        Assert.Matches(@"^training diverged at epoch \d+, step 1: the loss is (inf|NaN) \(the last finite loss was [^,]+, at epoch \d+, step 1\)\. Lower the learning rate", printed);
+    }
+
+    [Fact]
     public void DataAndTrainingSequenceSamplesRun()
     {
         var (train, test, persistence) = DocSamples.DataAndTrainingSeries();

@@ -25,7 +25,8 @@ public partial class ExamplesDocsTests
         string[] required = ["Perceptron", "XorMlp", "LinearRegression", "SigmoidRegression", "TwoLayerBackprop", "SoftmaxDigits",
             "DropoutWorkedExample", "Overfitting", "NoiseAsL2", "EnsembleError", "CustomLoss", "NovelLayer",
             "WeightSharing", "ConvFromUnfold", "CnnDigits", "AugmentationOverfitting", "VanishingGradients", "SequenceMemory", "DigitsRowByRow",
-            "Sunspots", "CharLanguageModel", "ForwardAndReverse", "Regression"];
+            "Sunspots", "CharLanguageModel", "ForwardAndReverse", "Regression",
+            "OptimizersCompared", "LearningRateSchedules", "KFoldSelection", "EarlyStoppingRestore", "Initialization", "L1Sparsity"];
         Assert.Empty(required.Except(ExampleNames()));
     }
 
