@@ -61,14 +61,14 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// Creates an optimizer over <c>model.Parameters()</c> (a tensor registered under two names,
-    /// for weight sharing, counts once), split by <see cref="ParameterGroup.WeightsAndBiases"/>:
+    /// Creates an optimizer over <c>model.Parameters()</c>, numbered in that order (a tensor
+    /// registered under two names, for weight sharing, counts once), split by <see cref="ParameterGroup.WeightsAndBiases"/>:
     /// the weight decays leave the model's biases out unless <paramref name="decayBiases"/> is true.
     /// </summary>
     /// <exception cref="ArgumentException">The model has no parameters.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The learning rate is not &gt; 0 or a weight decay is negative.</exception>
     protected Optimizer(string kind, Module model, double learningRate, double decoupledWeightDecay, double l2WeightDecay, bool decayBiases)
-        : this(kind, ModelGroups(kind, model, decayBiases), learningRate, decoupledWeightDecay, l2WeightDecay)
+        : this(kind, ModelGroups(kind, model, decayBiases), learningRate, decoupledWeightDecay, l2WeightDecay, ModelOrder(model))
     {
     }
 
@@ -80,6 +80,12 @@ public abstract class Optimizer
     /// <exception cref="ArgumentException">No groups, an empty group, a tensor in two groups (or twice in one), a null or a non-leaf.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A learning rate is not &gt; 0 or a weight decay is negative.</exception>
     protected Optimizer(string kind, IEnumerable<ParameterGroup> groups, double learningRate, double decoupledWeightDecay, double l2WeightDecay)
+        : this(kind, groups, learningRate, decoupledWeightDecay, l2WeightDecay, null)
+    {
+    }
+
+    /// <summary>The groups' parameters numbered in <paramref name="order"/> (a model's, so state indices follow <c>Parameters()</c>), or group by group.</summary>
+    private Optimizer(string kind, IEnumerable<ParameterGroup> groups, double learningRate, double decoupledWeightDecay, double l2WeightDecay, Tensor[]? order)
     {
         Guard.Positive(kind, nameof(learningRate), learningRate);
         Guard.NonNegativeNumber(kind, nameof(decoupledWeightDecay), decoupledWeightDecay);
@@ -106,10 +112,19 @@ public abstract class Optimizer
         Kind = kind;
         _parameters = CheckParameters(kind, parameters, groupOf);
         _groupOf = [.. groupOf];
+        if (order is not null)
+        {
+            var groupOfTensor = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < _parameters.Length; i++) groupOfTensor[_parameters[i]] = _groupOf[i];
+            _parameters = order;
+            for (int i = 0; i < order.Length; i++) _groupOf[i] = groupOfTensor[order[i]];
+        }
         _learningRate = learningRate;
         _decoupled = decoupledWeightDecay;
         _l2 = l2WeightDecay;
     }
+
+    private static Tensor[] ModelOrder(Module model) => [.. model.Parameters().Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>()];
 
     private static ParameterGroup[] ModelGroups(string kind, Module model, bool decayBiases)
     {

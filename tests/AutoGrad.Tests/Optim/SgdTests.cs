@@ -1,3 +1,4 @@
+using AutoGrad.NN;
 using AutoGrad.Optim;
 using AutoGrad.Tests.Support;
 using static AutoGrad.Tests.Optim.OptimizerTestKit;
@@ -114,6 +115,16 @@ public class SgdTests
             Assert.Equal(0, o.DecoupledWeightDecayOf(1) + o.L2WeightDecayOf(1));
         }
         Assert.Equal(0.01, new AdamW(model, decayBiases: true).DecoupledWeightDecayOf(1));
+    }
+
+    [Fact]
+    public void AModelsOptimizerNumbersItsParametersInTheModelsOrder()
+    {
+        // State tensors and checkpoints index parameters by position: the split into groups must not reorder them.
+        var mlp = Mlp.Create([3, 4, 2], Activation.Tanh, new Generator(1));
+        var opt = new Adam(mlp, decoupledWeightDecay: 0.1);
+        Assert.Equal(mlp.Parameters(), opt.Parameters);
+        Assert.Equal([0, 1, 0, 1], Enumerable.Range(0, 4).Select(opt.GroupOf));
     }
 
     [Fact]
