@@ -20,6 +20,18 @@ internal static class TangentRules
         return node.Forward(xs);
     }
 
+    /// <summary>
+    /// The rule of an elementwise op of one input: its Jacobian is diagonal, so J·v is Jᵀ·v, the
+    /// op's reverse rule applied to the tangent.
+    /// </summary>
+    public static Tensor? Diagonal(Node node, Tensor? t)
+    {
+        if (t is null) return null;
+        var r = new Tensor?[1];
+        node.Backward(t, r);
+        return r[0];
+    }
+
     /// <summary>The rule of an op of two inputs linear in each (matmul, the convolution's gradients): f(ȧ, b) + f(a, ḃ).</summary>
     public static Tensor? Bilinear(Node node, Tensor?[] t) =>
         TangentRules.Sum(t[0] is null ? null : node.Forward([t[0]!, node.Input(1)]), t[1] is null ? null : node.Forward([node.Input(0), t[1]!]), node.OutputShape);

@@ -53,20 +53,10 @@ public sealed class Generator
     internal void FillUniform<T>(Span<T> dst, double low, double high) where T : unmanaged, System.Numerics.IFloatingPoint<T>
     {
         double scale = high - low;
-        // NextBits with the state in registers for the whole span.
+        // The state in locals (registers) for the whole span, written back once.
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
         for (int i = 0; i < dst.Length; i++)
-        {
-            ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
-            ulong t = s1 << 17;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = ulong.RotateLeft(s3, 45);
-            dst[i] = T.CreateTruncating(low + scale * ((result >> 11) * (1.0 / (1UL << 53))));
-        }
+            dst[i] = T.CreateTruncating(low + scale * ((Xoshiro(ref s0, ref s1, ref s2, ref s3) >> 11) * (1.0 / (1UL << 53))));
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
@@ -76,17 +66,21 @@ public sealed class Generator
         for (int i = 0; i < dst.Length; i++) dst[i] = T.CreateTruncating(mean + std * NextNormal());
     }
 
-    // xoshiro256**, without the capture check (for launches).
-    private ulong NextBits()
+    // Without the capture check (for launches).
+    private ulong NextBits() => Xoshiro(ref _s0, ref _s1, ref _s2, ref _s3);
+
+    /// <summary>One step of xoshiro256**: the next 64 bits from the state, which it advances.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static ulong Xoshiro(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
     {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
+        ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = ulong.RotateLeft(s3, 45);
         return result;
     }
 

@@ -20,7 +20,7 @@ internal abstract class UnaryNode<TSelf, K> : Node where TSelf : UnaryNode<TSelf
     protected internal sealed override Tensor Forward(Tensor[] x) => Apply(x[0], "", 0);
 
     /// <summary>An elementwise op's Jacobian is diagonal, so J·v is Jᵀ·v: the reverse rule applied to the tangent.</summary>
-    protected internal sealed override Tensor? Jvp(Tensor y, Tensor?[] t) => t[0] is null ? null : FusedJvp(y, t[0]!) ?? DiagonalJvp(this, t[0]);
+    protected internal sealed override Tensor? Jvp(Tensor y, Tensor?[] t) => t[0] is null ? null : FusedJvp(y, t[0]!) ?? TangentRules.Diagonal(this, t[0]);
 
     /// <summary>
     /// The rule as one kernel, for an op that has one (tanh): ẏ from y and ẋ, or null to use the
@@ -30,14 +30,6 @@ internal abstract class UnaryNode<TSelf, K> : Node where TSelf : UnaryNode<TSelf
     protected virtual Tensor? FusedTangent(Tensor y, Tensor t) => null;
 
     private Tensor? FusedJvp(Tensor y, Tensor t) => ForwardMode.Plain(y, t) ? FusedTangent(y, t) : null;
-
-    internal static Tensor? DiagonalJvp(Node node, Tensor? t)
-    {
-        if (t is null) return null;
-        var r = new Tensor?[1];
-        node.Backward(t, r);
-        return r[0];
-    }
 }
 
 /// <summary>
@@ -65,5 +57,5 @@ internal abstract class ScalarNode<TSelf, K> : Node where TSelf : ScalarNode<TSe
     protected internal sealed override Tensor Forward(Tensor[] x) => Apply(x[0], C, "", 0);
 
     /// <summary>Elementwise, so J·v is the reverse rule applied to the tangent (as for <see cref="UnaryNode{TSelf, K}"/>).</summary>
-    protected internal sealed override Tensor? Jvp(Tensor y, Tensor?[] t) => UnaryNode<SigmoidNode, SigmoidKernel>.DiagonalJvp(this, t[0]);
+    protected internal sealed override Tensor? Jvp(Tensor y, Tensor?[] t) => TangentRules.Diagonal(this, t[0]);
 }
